@@ -1,0 +1,3 @@
+//! The `iam` command.
+#![forbid(unsafe_code)]
+fn main() {}

@@ -1,0 +1,120 @@
+//! Amazon Resource Names: `arn:partition:service:region:account-id:resource`.
+//!
+//! The sixth field is "everything after the fifth colon" and may itself contain `:` and `/`.
+
+/// The partitions AWS operates. A pattern may also use wildcards in this field.
+pub const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// An ARN (or ARN pattern) split into its fields, borrowing from the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnParts<'a> {
+    /// The partition (`aws`, `aws-cn`, …).
+    pub partition: &'a str,
+    /// The service namespace (`s3`, `iam`, …).
+    pub service: &'a str,
+    /// The region; empty for global services.
+    pub region: &'a str,
+    /// The account id; empty for some services (S3 buckets).
+    pub account: &'a str,
+    /// Everything after the fifth colon.
+    pub resource: &'a str,
+}
+
+impl<'a> ArnParts<'a> {
+    /// Splits a complete ARN (six fields). Returns `None` if it does not start with `arn:` or has
+    /// fewer than six fields.
+    pub fn parse(text: &'a str) -> Option<ArnParts<'a>> {
+        let rest = text.strip_prefix("arn:")?;
+        let mut it = rest.splitn(5, ':');
+        let partition = it.next()?;
+        let service = it.next()?;
+        let region = it.next()?;
+        let account = it.next()?;
+        let resource = it.next()?;
+        Some(ArnParts {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        })
+    }
+}
+
+/// Why a resource string is not an acceptable ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ArnProblem {
+    NotArn,
+    NoService,
+    UnknownPartition(String),
+}
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// Checks a `Resource`/`NotResource` entry the way IAM does when it stores a policy: `*` (or only
+/// stars), or `arn:` followed by a known partition (or a wildcard) and a non-empty service. Short
+/// ARNs such as `arn:aws:s3` are accepted, as IAM accepts them; the linter flags them.
+pub(crate) fn check_resource(text: &str) -> Result<(), ArnProblem> {
+    if !text.is_empty() && text.bytes().all(|b| b == b'*') {
+        return Ok(());
+    }
+    let Some(rest) = text.strip_prefix("arn:") else {
+        return Err(ArnProblem::NotArn);
+    };
+    let mut fields = rest.splitn(3, ':');
+    let partition = fields.next().unwrap_or("");
+    let service = fields.next().unwrap_or("");
+    if service.is_empty() {
+        return Err(ArnProblem::NoService);
+    }
+    if !PARTITIONS.contains(&partition) && !has_wildcard(partition) {
+        return Err(ArnProblem::UnknownPartition(partition.to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_six_fields_keeping_colons_in_the_resource() {
+        let p = ArnParts::parse("arn:aws:logs:us-east-1:123456789012:log-group:/a/b:*").unwrap();
+        assert_eq!(p.partition, "aws");
+        assert_eq!(p.service, "logs");
+        assert_eq!(p.region, "us-east-1");
+        assert_eq!(p.account, "123456789012");
+        assert_eq!(p.resource, "log-group:/a/b:*");
+        assert_eq!(ArnParts::parse("arn:aws:s3"), None);
+        assert_eq!(ArnParts::parse("urn:aws:s3:::b"), None);
+    }
+
+    #[test]
+    fn resource_checks_follow_iam() {
+        assert!(check_resource("*").is_ok());
+        assert!(check_resource("**").is_ok());
+        assert!(check_resource("arn:aws:s3:::bucket/*").is_ok());
+        assert!(check_resource("arn:aws:fdsasf").is_ok());
+        assert!(check_resource("arn:*:s3:::b").is_ok());
+        assert!(check_resource("arn:aws-us-gov:iam::1:role/x").is_ok());
+        assert_eq!(check_resource("bucket"), Err(ArnProblem::NotArn));
+        assert_eq!(check_resource(""), Err(ArnProblem::NotArn));
+        assert_eq!(check_resource("arn:aws"), Err(ArnProblem::NoService));
+        assert_eq!(check_resource("arn:aws::x"), Err(ArnProblem::NoService));
+        assert_eq!(
+            check_resource("arn:amazon:s3:::b"),
+            Err(ArnProblem::UnknownPartition("amazon".into()))
+        );
+    }
+}

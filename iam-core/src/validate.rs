@@ -1,0 +1,602 @@
+//! Validation per policy type.
+//!
+//! A grammatical [`Policy`] can still be wrong for where it is used: a `Principal` in an identity
+//! policy, a missing `Resource` in a bucket policy, an SCP over its size quota. [`Policy::validate`]
+//! checks a policy against the rules of one [`PolicyType`] and returns findings (not errors: the
+//! policy stays usable), sorted by position.
+//!
+//! | type | `Principal` | `Resource` | Sid | size quota |
+//! |---|---|---|---|---|
+//! | identity | forbidden | required | `[A-Za-z0-9]*`, unique | 6,144 non-whitespace chars (warning: AWS-managed policies may exceed it) |
+//! | permissions boundary | forbidden | required | as identity | as identity |
+//! | session | forbidden | required | as identity | 2,048 non-whitespace chars (error) |
+//! | resource | required | required | any, unique recommended | 20,480 chars (warning; service-specific) |
+//! | trust | required (`NotPrincipal` forbidden) | forbidden | as identity | 2,048 non-whitespace chars (warning: adjustable quota) |
+//! | SCP | forbidden | required | as identity | 5,120 chars including whitespace (error) |
+//! | RCP | must be `"*"` | required | as identity | 5,120 chars including whitespace (error) |
+//!
+//! Every type also gets: `MISSING_VERSION`/`LEGACY_VERSION` warnings (variables are literal text
+//! without `2012-10-17`; RCPs require it, so for them this is an error), `Federated` principals
+//! only in trust policies, characters outside the set IAM stores, `Null` with `IfExists`, and typed
+//! checks of condition values (booleans, numbers, dates, IP ranges, base-64).
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::location::Location;
+use crate::model::condition::{BaseOperator, OperatorFamily};
+use crate::model::{Effect, Policy, PrincipalKind, Statement, Version};
+use crate::values;
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// Where a policy is used. Decides which elements are required or forbidden and which quotas apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyType {
+    /// An identity-based policy attached to a user, group or role (managed or inline).
+    Identity,
+    /// A resource-based policy (S3 bucket, KMS key, SQS queue, …).
+    Resource,
+    /// A role trust policy (`AssumeRolePolicyDocument`).
+    Trust,
+    /// A permissions boundary.
+    PermissionsBoundary,
+    /// A session policy passed to `AssumeRole*` or `GetFederationToken`.
+    Session,
+    /// An AWS Organizations service control policy.
+    Scp,
+    /// An AWS Organizations resource control policy.
+    Rcp,
+}
+
+impl PolicyType {
+    /// Every policy type.
+    pub const ALL: &'static [PolicyType] = &[
+        PolicyType::Identity,
+        PolicyType::Resource,
+        PolicyType::Trust,
+        PolicyType::PermissionsBoundary,
+        PolicyType::Session,
+        PolicyType::Scp,
+        PolicyType::Rcp,
+    ];
+
+    /// The kebab-case name (`identity`, `permissions-boundary`, `scp`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity",
+            PolicyType::Resource => "resource",
+            PolicyType::Trust => "trust",
+            PolicyType::PermissionsBoundary => "permissions-boundary",
+            PolicyType::Session => "session",
+            PolicyType::Scp => "scp",
+            PolicyType::Rcp => "rcp",
+        }
+    }
+
+    /// Guesses the type of a policy from its content: a trust policy if it has principals, no
+    /// resources and only `sts:` actions; a resource policy if it has principals; otherwise an
+    /// identity policy.
+    pub fn infer(policy: &Policy) -> PolicyType {
+        let with_principal = policy.statements().any(|s| s.principal().is_some());
+        if !with_principal {
+            return PolicyType::Identity;
+        }
+        let trust = policy.statements().all(|s| {
+            s.resource().is_none()
+                && !s.action().is_negated()
+                && s.action()
+                    .values()
+                    .all(|a| a.to_ascii_lowercase().starts_with("sts:"))
+        });
+        if trust {
+            PolicyType::Trust
+        } else {
+            PolicyType::Resource
+        }
+    }
+
+    fn is_iam_stored(self) -> bool {
+        !matches!(self, PolicyType::Resource)
+    }
+
+    fn takes_principal(self) -> bool {
+        matches!(self, PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp)
+    }
+}
+
+impl fmt::Display for PolicyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for an unknown policy type name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown policy type `{name}`; expected one of identity, resource, trust, permissions-boundary, session, scp, rcp")]
+pub struct UnknownPolicyType {
+    name: String,
+}
+
+impl FromStr for PolicyType {
+    type Err = UnknownPolicyType;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let norm = s.to_ascii_lowercase().replace('_', "-");
+        Ok(match norm.as_str() {
+            "identity" => PolicyType::Identity,
+            "resource" | "resource-based" => PolicyType::Resource,
+            "trust" | "role-trust" => PolicyType::Trust,
+            "permissions-boundary" | "boundary" | "permissionsboundary" => {
+                PolicyType::PermissionsBoundary
+            }
+            "session" => PolicyType::Session,
+            "scp" => PolicyType::Scp,
+            "rcp" => PolicyType::Rcp,
+            _ => return Err(UnknownPolicyType { name: s.to_string() }),
+        })
+    }
+}
+
+struct Checker<'p> {
+    policy: &'p Policy,
+    ty: PolicyType,
+    out: Vec<Diagnostic>,
+}
+
+impl Policy {
+    /// Checks this policy against the rules of `policy_type` and returns the findings sorted by
+    /// position. See the [`validate` module](crate::validate) for the rules.
+    ///
+    /// ```
+    /// use iam_core::{Policy, PolicyType, Severity};
+    /// let p = Policy::parse(r#"{"Version": "2012-10-17", "Statement": [{
+    ///     "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#)?;
+    /// let findings = p.validate(PolicyType::Identity);
+    /// assert_eq!(findings[0].code().as_str(), "UNSUPPORTED_PRINCIPAL");
+    /// assert_eq!(findings[0].severity(), Severity::Error);
+    /// assert!(p.validate(PolicyType::Resource).is_empty());
+    /// # Ok::<(), iam_core::ParseError>(())
+    /// ```
+    pub fn validate(&self, policy_type: PolicyType) -> Vec<Diagnostic> {
+        let mut c = Checker {
+            policy: self,
+            ty: policy_type,
+            out: Vec::new(),
+        };
+        c.run();
+        let mut out = c.out;
+        out.sort_by_key(|d| (d.location().span().start, d.severity()));
+        out
+    }
+}
+
+impl Checker<'_> {
+    fn push(&mut self, code: Code, sev: Severity, loc: Location, msg: String, help: &str) {
+        let mut d = Diagnostic::new(code, sev, msg, loc);
+        if !help.is_empty() {
+            d = d.with_help(help);
+        }
+        self.out.push(d);
+    }
+
+    fn run(&mut self) {
+        self.version();
+        self.size();
+        self.characters();
+        let mut sids: HashMap<&str, usize> = HashMap::new();
+        for st in self.policy.statements() {
+            self.sid(&st, &mut sids);
+            self.principal(&st);
+            self.resource(&st);
+            if self.ty == PolicyType::Rcp {
+                self.rcp(&st);
+            }
+            self.conditions(&st);
+        }
+    }
+
+    fn version(&mut self) {
+        let (code, what) = match self.policy.version() {
+            Some(Version::V2012_10_17) => return,
+            Some(Version::V2008_10_17) => (Code::LegacyVersion, "uses the legacy version `2008-10-17`"),
+            None => (Code::MissingVersion, "has no `Version`"),
+        };
+        let sev = if self.ty == PolicyType::Rcp {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        self.push(
+            code,
+            sev,
+            self.policy.version_location(),
+            format!("the policy {what}, so policy variables are plain text"),
+            "add \"Version\": \"2012-10-17\" as the first element",
+        );
+    }
+
+    fn size(&mut self) {
+        let src = self.policy.source();
+        let (limit, with_ws, code, sev) = match self.ty {
+            PolicyType::Identity | PolicyType::PermissionsBoundary => (
+                6_144,
+                false,
+                Code::PolicySizeExceedsIdentityPolicyQuota,
+                Severity::Warning,
+            ),
+            PolicyType::Session => (
+                2_048,
+                false,
+                Code::PolicySizeExceedsSessionPolicyQuota,
+                Severity::Error,
+            ),
+            PolicyType::Trust => (
+                2_048,
+                false,
+                Code::PolicySizeExceedsRoleTrustPolicyQuota,
+                Severity::Warning,
+            ),
+            PolicyType::Resource => (
+                20_480,
+                true,
+                Code::PolicySizeExceedsResourcePolicyQuota,
+                Severity::Warning,
+            ),
+            PolicyType::Scp => (5_120, true, Code::PolicySizeExceedsScpQuota, Severity::Error),
+            PolicyType::Rcp => (5_120, true, Code::PolicySizeExceedsRcpQuota, Severity::Error),
+        };
+        let size = if with_ws {
+            src.chars().count()
+        } else {
+            size_without_whitespace(src)
+        };
+        if size > limit {
+            let counted = if with_ws {
+                "characters"
+            } else {
+                "characters not counting whitespace"
+            };
+            let help = match self.ty {
+                PolicyType::Identity | PolicyType::PermissionsBoundary => "customer managed policies are limited to 6,144 characters (AWS-managed policies are not); split the policy or use wildcards carefully",
+                PolicyType::Trust => "the default role trust policy quota is 2,048 characters and can be raised to 8,192",
+                _ => "split the policy or shorten it",
+            };
+            self.push(
+                code,
+                sev,
+                self.policy.location(self.policy.document().root().id()),
+                format!(
+                    "the policy is {size} {counted}, more than the {} quota of {limit}",
+                    self.ty
+                ),
+                help,
+            );
+        }
+    }
+
+    fn characters(&mut self) {
+        if !self.ty.is_iam_stored() {
+            return;
+        }
+        let src = self.policy.source();
+        let bad = src
+            .char_indices()
+            .find(|&(_, c)| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}'));
+        if let Some((at, c)) = bad {
+            let span = crate::Span::new(at as u32, (at + c.len_utf8()) as u32);
+            let loc = self.policy.document().location_at(String::new(), span);
+            self.push(
+                Code::InvalidCharacter,
+                Severity::Error,
+                loc,
+                format!("character `{c}` (U+{:04X}) cannot be stored in an IAM policy", c as u32),
+                "IAM accepts tab, line feed, carriage return and U+0020–U+00FF only",
+            );
+        }
+    }
+
+    fn sid<'a>(&mut self, st: &Statement<'a>, seen: &mut HashMap<&'a str, usize>) {
+        let (Some(sid), Some(loc)) = (st.sid(), st.sid_location()) else {
+            return;
+        };
+        if self.ty.is_iam_stored() && !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.push(
+                Code::UnsupportedSid,
+                Severity::Error,
+                loc.clone(),
+                format!("`Sid` `{sid}` has characters other than letters and digits"),
+                "IAM accepts only A-Z, a-z and 0-9 in a Sid",
+            );
+        }
+        if sid.is_empty() {
+            return;
+        }
+        if let Some(&first) = seen.get(sid) {
+            let (code, sev) = if self.ty.is_iam_stored() {
+                (Code::UniqueSidsRequired, Severity::Error)
+            } else {
+                (Code::UniqueSidsRecommended, Severity::Warning)
+            };
+            self.push(
+                code,
+                sev,
+                loc,
+                format!("`Sid` `{sid}` is also used by statement {first}"),
+                "give every statement its own Sid",
+            );
+        } else {
+            seen.insert(sid, st.index());
+        }
+    }
+
+    fn principal(&mut self, st: &Statement<'_>) {
+        match st.principal() {
+            None if self.ty.takes_principal() => self.push(
+                Code::MissingPrincipal,
+                Severity::Error,
+                st.location(),
+                format!("the statement has no `Principal`, which a {} policy needs", self.ty),
+                "name who the statement applies to, e.g. \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}",
+            ),
+            None => {}
+            Some(p) if !self.ty.takes_principal() => {
+                let help = match self.ty {
+                    PolicyType::Scp => "SCPs apply to every principal of the accounts they are attached to; remove the element and use an `aws:PrincipalArn` condition to target principals",
+                    _ => "an identity-based policy applies to the identity it is attached to; remove the element",
+                };
+                self.push(
+                    Code::UnsupportedPrincipal,
+                    Severity::Error,
+                    p.key_location(),
+                    format!("`{}` is not allowed in a {} policy", p.name(), self.ty),
+                    help,
+                );
+            }
+            Some(p) => {
+                if p.is_negated() && matches!(self.ty, PolicyType::Trust | PolicyType::Rcp) {
+                    self.push(
+                        Code::UnsupportedPrincipal,
+                        Severity::Error,
+                        p.key_location(),
+                        format!("`NotPrincipal` is not allowed in a {} policy", self.ty),
+                        "use `Principal` with conditions instead",
+                    );
+                }
+                if self.ty == PolicyType::Rcp && !p.is_negated() {
+                    let all_star = p.entries().iter().all(|(k, v, _)| {
+                        *v == "*" && matches!(k, PrincipalKind::Everyone | PrincipalKind::Aws)
+                    });
+                    if !all_star {
+                        self.push(
+                            Code::RcpSyntaxError,
+                            Severity::Error,
+                            p.location(),
+                            "an RCP `Principal` must be \"*\"".into(),
+                            "RCPs apply to every principal; restrict them with conditions such as `aws:PrincipalOrgID`",
+                        );
+                    }
+                }
+                if self.ty != PolicyType::Trust {
+                    for (kind, value, id) in p.entries() {
+                        if kind == PrincipalKind::Federated {
+                            self.push(
+                                Code::FederatedPrincipalNotSupported,
+                                Severity::Error,
+                                self.policy.location(id),
+                                format!("federated principal `{value}` outside a role trust policy"),
+                                "federated principals can only assume roles; use them in a role trust policy",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn resource(&mut self, st: &Statement<'_>) {
+        match (st.resource(), self.ty) {
+            (Some(r), PolicyType::Trust) => self.push(
+                Code::UnsupportedResource,
+                Severity::Error,
+                r.key_location(),
+                format!("`{}` is not allowed in a role trust policy", r.name()),
+                "the resource of a trust policy is the role itself; remove the element",
+            ),
+            (None, PolicyType::Trust) => {}
+            (None, ty) => self.push(
+                Code::MissingResource,
+                Severity::Error,
+                st.location(),
+                format!("the statement has no `Resource` or `NotResource`, which a {ty} policy needs"),
+                "add the resources the statement applies to, or \"Resource\": \"*\"",
+            ),
+            (Some(_), _) => {}
+        }
+    }
+
+    fn rcp(&mut self, st: &Statement<'_>) {
+        let action = st.action();
+        if action.is_negated() {
+            self.push(
+                Code::RcpSyntaxError,
+                Severity::Error,
+                action.key_location(),
+                "RCPs do not support `NotAction`".into(),
+                "list the actions to deny in `Action`",
+            );
+        }
+        match st.effect() {
+            Effect::Allow => {
+                let star = |mut it: crate::model::StringValues<'_>| {
+                    it.next() == Some("*") && it.next().is_none()
+                };
+                let resource_star = st
+                    .resource()
+                    .is_some_and(|r| !r.is_negated() && star(r.values()));
+                let action_star = !action.is_negated() && star(action.values());
+                if !resource_star || !action_star || st.conditions().len() > 0 {
+                    self.push(
+                        Code::RcpSyntaxError,
+                        Severity::Error,
+                        st.effect_location(),
+                        "an RCP `Allow` statement must allow `*` on `*` with no condition".into(),
+                        "RCPs restrict with `Deny` statements; the only Allow is RCPFullAWSAccess",
+                    );
+                }
+            }
+            Effect::Deny => {
+                for (a, id) in action.entries() {
+                    if a == "*" {
+                        self.push(
+                            Code::RcpSyntaxError,
+                            Severity::Error,
+                            self.policy.location(id),
+                            "an RCP `Deny` cannot use the action `*`".into(),
+                            "name the service actions to deny, e.g. `s3:*`",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn conditions(&mut self, st: &Statement<'_>) {
+        // (operator position, lower-cased key) -> key as first written
+        let mut keys_by_op: HashMap<(u32, String), String> = HashMap::new();
+        for cond in st.conditions() {
+            let op = cond.operator();
+            let key_lower = cond.key().to_ascii_lowercase();
+            let op_at = cond.operator_location().span().start;
+            if let Some(prev) = keys_by_op.insert((op_at, key_lower), cond.key().to_string()) {
+                self.push(
+                    Code::DuplicateKeysWithDifferentCase,
+                    Severity::Error,
+                    cond.key_location(),
+                    format!(
+                        "condition keys `{prev}` and `{}` under `{op}` differ only in case",
+                        cond.key()
+                    ),
+                    "condition keys are case-insensitive; merge the two entries",
+                );
+            }
+            if op.base() == BaseOperator::Null && op.if_exists() {
+                self.push(
+                    Code::NullWithIfExists,
+                    Severity::Error,
+                    cond.operator_location(),
+                    format!("`{op}` is not a valid operator: `Null` cannot take `IfExists`"),
+                    "use `Null` on its own",
+                );
+            }
+            let values: Vec<_> = cond.values().collect();
+            let first_kind = values.first().map(|v| v.kind());
+            if values.iter().any(|v| Some(v.kind()) != first_kind) {
+                self.push(
+                    Code::InvalidConditionDataType,
+                    Severity::Error,
+                    cond.location(),
+                    format!("the values of `{}` mix JSON types", cond.key()),
+                    "write every value of one key with the same JSON type (usually strings)",
+                );
+            }
+            let family = op.base().family();
+            if family == OperatorFamily::Bool && values.len() > 1 && op.qualifier().is_none() {
+                self.push(
+                    Code::InvalidConditionMultipleBoolean,
+                    Severity::Error,
+                    cond.location(),
+                    format!("`{op}` on `{}` lists more than one value", cond.key()),
+                    "a boolean condition takes one value: `true` or `false`",
+                );
+            }
+            for v in &values {
+                let text = v.as_str();
+                let (ok, code, what) = match family {
+                    OperatorFamily::String | OperatorFamily::Arn => continue,
+                    OperatorFamily::Bool | OperatorFamily::Null => (
+                        values::parse_bool(text).is_some(),
+                        Code::TypeMismatchBoolean,
+                        "`true` or `false`",
+                    ),
+                    OperatorFamily::Numeric => (
+                        values::parse_number(text).is_some(),
+                        Code::TypeMismatchNumber,
+                        "a number",
+                    ),
+                    OperatorFamily::Date => (
+                        values::parse_date(text).is_some(),
+                        Code::TypeMismatchDate,
+                        "an ISO 8601 date (2030-01-01T00:00:00Z) or epoch seconds",
+                    ),
+                    OperatorFamily::IpAddress => (
+                        values::parse_ip_network(text).is_some(),
+                        Code::TypeMismatchIpRange,
+                        "an IPv4 or IPv6 address or CIDR block",
+                    ),
+                    OperatorFamily::Binary => (
+                        values::parse_base64(text).is_some(),
+                        Code::TypeMismatchBinary,
+                        "base-64 text",
+                    ),
+                };
+                if !ok {
+                    self.push(
+                        code,
+                        if family == OperatorFamily::Date {
+                            Severity::Error
+                        } else {
+                            Severity::Warning
+                        },
+                        self.policy.location(v.id()),
+                        format!("`{text}` is not {what}, as `{op}` needs"),
+                        "a value that cannot be read never matches (and a negated operator then always matches)",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Counts characters outside JSON insignificant whitespace (whitespace inside strings counts).
+pub fn size_without_whitespace(src: &str) -> usize {
+    let mut count = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in src.chars() {
+        if in_string {
+            count += 1;
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            count += 1;
+            if c == '"' {
+                in_string = true;
+            }
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_outside_strings_is_not_counted() {
+        assert_eq!(size_without_whitespace("{ \"a b\" : 1 }"), 9);
+        assert_eq!(size_without_whitespace("\"a\\\" b\""), 7);
+    }
+
+    #[test]
+    fn policy_type_names_round_trip() {
+        for &t in PolicyType::ALL {
+            assert_eq!(t.as_str().parse::<PolicyType>(), Ok(t));
+        }
+        assert_eq!("BOUNDARY".parse::<PolicyType>(), Ok(PolicyType::PermissionsBoundary));
+        assert!("bucket".parse::<PolicyType>().is_err());
+    }
+}
