@@ -228,7 +228,8 @@ impl Parser<'_, '_> {
                 ),
                 start,
                 self.pos,
-            ));
+            )
+            .with_help("raise `Limits::max_string_bytes` if this input is trusted"));
         }
         self.push(Kind::Number, start, self.pos, 0);
         Ok(())
@@ -331,7 +332,8 @@ impl Parser<'_, '_> {
                 ),
                 start,
                 self.pos,
-            ));
+            )
+            .with_help("raise `Limits::max_string_bytes` if this input is trusted"));
         }
         Ok(())
     }
@@ -409,7 +411,8 @@ impl Parser<'_, '_> {
                 ),
                 self.pos,
                 self.pos + 1,
-            ));
+            )
+            .with_help("IAM policies nest at most 6 levels; raise `Limits::max_depth` only for trusted input"));
         }
         let idx = self.nodes.len();
         self.open.push(idx as u32);
@@ -446,7 +449,8 @@ impl Parser<'_, '_> {
                         self.pos,
                         self.pos + 1,
                     )
-                    .about_container());
+                    .about_container()
+                    .with_help("raise the limit with `Limits` if this input is trusted"));
                 }
                 self.value(depth)?;
                 count += 1;
@@ -489,7 +493,8 @@ impl Parser<'_, '_> {
                         self.pos,
                         self.pos + 1,
                     )
-                    .about_container());
+                    .about_container()
+                    .with_help("raise the limit with `Limits` if this input is trusted"));
                 }
                 if self.src.get(self.pos) != Some(&b'"') {
                     return Err(match self.src.get(self.pos) {
