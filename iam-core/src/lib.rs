@@ -94,6 +94,7 @@ pub mod limits;
 pub mod location;
 pub mod model;
 pub mod raw;
+pub mod report;
 pub mod suggest;
 pub mod validate;
 pub mod values;

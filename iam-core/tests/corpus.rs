@@ -51,7 +51,7 @@ fn guide_examples_validate_cleanly_for_their_type() {
     for e in examples {
         let file = e["file"].as_str().unwrap();
         let ty: PolicyType = e["policyType"].as_str().unwrap().parse().unwrap();
-        let text = std::fs::read_to_string(corpus().join("examples").join(file)).unwrap();
+        let text = std::fs::read_to_string(corpus().join("examples/policies").join(file)).unwrap();
         let policy = Policy::parse(&text).unwrap();
         let findings = policy.validate(ty);
         assert!(findings.is_empty(), "{file}: {findings:?}");

@@ -1,0 +1,102 @@
+//! End-to-end tests of the `iam` binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn iam(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iam"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn managed_corpus_is_clean_as_identity_policies() {
+    let o = iam(&["validate", "--type", "identity", "corpus/managed/policies"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("checked 1594 files: 0 errors"), "{}", stdout(&o));
+}
+
+#[test]
+fn errors_are_rendered_with_snippet_and_exit_1() {
+    let o = iam(&["validate", "corpus/malformed/duplicate-effect.json"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("error[DUPLICATE_KEY]: duplicate key `Effect` in one object"), "{out}");
+    assert!(out.contains("--> corpus/malformed/duplicate-effect.json:4:25"), "{out}");
+    assert!(out.contains("^^^^^^^^ /Statement/0/Effect"), "{out}");
+    assert!(out.contains("= help:"), "{out}");
+}
+
+#[test]
+fn stdin_json_output_and_fail_on() {
+    let policy = r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+    // A missing Version is a warning: clean by default, failing with --fail-on warning.
+    let o = iam(&["validate", "-"], Some(policy));
+    assert_eq!(o.status.code(), Some(0));
+    let o = iam(&["validate", "--fail-on", "warning", "--format", "json", "-"], Some(policy));
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let file = &v["files"][0];
+    assert_eq!(file["file"], "<stdin>");
+    assert_eq!(file["policyType"], "identity");
+    assert_eq!(file["policyTypeInferred"], true);
+    let d = &file["diagnostics"][0];
+    assert_eq!(d["code"], "MISSING_VERSION");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["location"]["start"]["line"], 1);
+    assert_eq!(d["location"]["start"]["columnUtf16"], 1);
+    assert_eq!(v["summary"]["warnings"], 1);
+}
+
+#[test]
+fn policy_type_changes_the_verdict() {
+    let path = "corpus/examples/policies/deny-unencrypted-uploads-bucket-policy.json";
+    assert_eq!(iam(&["validate", path], None).status.code(), Some(0));
+    let o = iam(&["validate", "-t", "identity", path], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("UNSUPPORTED_PRINCIPAL"));
+}
+
+#[test]
+fn globs_directories_and_unreadable_inputs() {
+    let o = iam(&["validate", "corpus/examples/policies/*-s3-*.json"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("checked 1 file:"), "{}", stdout(&o));
+    let o = iam(&["validate", "corpus/examples/policies"], None);
+    assert!(stdout(&o).contains("checked 4 files:"), "{}", stdout(&o));
+    let o = iam(&["validate", "no/such/file.json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no such file"));
+    let o = iam(&["validate", "nothing/*.json"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(iam(&["validate"], None).status.code(), Some(2));
+    assert_eq!(iam(&["validate", "--type", "bucket", "-"], Some("{}")).status.code(), Some(2));
+    assert_eq!(iam(&["validate", "--fail-on", "fatal", "-"], Some("{}")).status.code(), Some(2));
+    assert_eq!(iam(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(iam(&["--version"], None).status.code(), Some(0));
+}
