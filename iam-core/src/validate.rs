@@ -25,7 +25,6 @@ use crate::location::Location;
 use crate::model::condition::{BaseOperator, OperatorFamily};
 use crate::model::{Effect, Policy, PrincipalKind, Statement, Version};
 use crate::values;
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -188,7 +187,7 @@ impl Checker<'_> {
         self.version();
         self.size();
         self.characters();
-        let mut sids: HashMap<&str, usize> = HashMap::new();
+        let mut sids: Vec<(&str, usize)> = Vec::new();
         for st in self.policy.statements() {
             self.sid(&st, &mut sids);
             self.principal(&st);
@@ -250,10 +249,15 @@ impl Checker<'_> {
             PolicyType::Scp => (5_120, true, Code::PolicySizeExceedsScpQuota, Severity::Error),
             PolicyType::Rcp => (5_120, true, Code::PolicySizeExceedsRcpQuota, Severity::Error),
         };
+        // Characters never outnumber bytes, so most policies are settled without counting.
+        if src.len() <= limit {
+            return;
+        }
+        let doc = self.policy.document();
         let size = if with_ws {
-            src.chars().count()
+            doc.char_count()
         } else {
-            size_without_whitespace(src)
+            doc.size_without_whitespace()
         };
         if size > limit {
             let counted = if with_ws {
@@ -284,6 +288,10 @@ impl Checker<'_> {
             return;
         }
         let src = self.policy.source();
+        // The JSON reader already refused raw control bytes other than tab, LF and CR.
+        if src.is_ascii() {
+            return;
+        }
         let bad = src
             .char_indices()
             .find(|&(_, c)| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}'));
@@ -300,15 +308,16 @@ impl Checker<'_> {
         }
     }
 
-    fn sid<'a>(&mut self, st: &Statement<'a>, seen: &mut HashMap<&'a str, usize>) {
-        let (Some(sid), Some(loc)) = (st.sid(), st.sid_location()) else {
+    fn sid<'a>(&mut self, st: &Statement<'a>, seen: &mut Vec<(&'a str, usize)>) {
+        let Some(sid) = st.sid() else {
             return;
         };
+        let loc = || st.sid_location().unwrap_or_else(|| st.location());
         if self.ty.is_iam_stored() && !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
             self.push(
                 Code::UnsupportedSid,
                 Severity::Error,
-                loc.clone(),
+                loc(),
                 format!("`Sid` `{sid}` has characters other than letters and digits"),
                 "IAM accepts only A-Z, a-z and 0-9 in a Sid",
             );
@@ -316,7 +325,8 @@ impl Checker<'_> {
         if sid.is_empty() {
             return;
         }
-        if let Some(&first) = seen.get(sid) {
+        // Policies have a handful of statements; a linear scan beats hashing here.
+        if let Some(&(_, first)) = seen.iter().find(|(s, _)| *s == sid) {
             let (code, sev) = if self.ty.is_iam_stored() {
                 (Code::UniqueSidsRequired, Severity::Error)
             } else {
@@ -325,12 +335,12 @@ impl Checker<'_> {
             self.push(
                 code,
                 sev,
-                loc,
+                loc(),
                 format!("`Sid` `{sid}` is also used by statement {first}"),
                 "give every statement its own Sid",
             );
         } else {
-            seen.insert(sid, st.index());
+            seen.push((sid, st.index()));
         }
     }
 
@@ -466,13 +476,17 @@ impl Checker<'_> {
     }
 
     fn conditions(&mut self, st: &Statement<'_>) {
-        // (operator position, lower-cased key) -> key as first written
-        let mut keys_by_op: HashMap<(u32, String), String> = HashMap::new();
-        for cond in st.conditions() {
+        for (i, cond) in st.conditions().enumerate() {
             let op = cond.operator();
-            let key_lower = cond.key().to_ascii_lowercase();
-            let op_at = cond.operator_location().span().start;
-            if let Some(prev) = keys_by_op.insert((op_at, key_lower), cond.key().to_string()) {
+            // Exact duplicates were rejected by the JSON reader; look for case variants among the
+            // earlier keys of the same operator.
+            let prev = st
+                .conditions()
+                .take(i)
+                .filter(|c| c.operator_id() == cond.operator_id())
+                .find(|c| c.key().eq_ignore_ascii_case(cond.key()))
+                .map(|c| c.key());
+            if let Some(prev) = prev {
                 self.push(
                     Code::DuplicateKeysWithDifferentCase,
                     Severity::Error,
@@ -493,9 +507,8 @@ impl Checker<'_> {
                     "use `Null` on its own",
                 );
             }
-            let values: Vec<_> = cond.values().collect();
-            let first_kind = values.first().map(|v| v.kind());
-            if values.iter().any(|v| Some(v.kind()) != first_kind) {
+            let first_kind = cond.values().next().map(|v| v.kind());
+            if cond.values().any(|v| Some(v.kind()) != first_kind) {
                 self.push(
                     Code::InvalidConditionDataType,
                     Severity::Error,
@@ -505,7 +518,7 @@ impl Checker<'_> {
                 );
             }
             let family = op.base().family();
-            if family == OperatorFamily::Bool && values.len() > 1 && op.qualifier().is_none() {
+            if family == OperatorFamily::Bool && cond.values().nth(1).is_some() && op.qualifier().is_none() {
                 self.push(
                     Code::InvalidConditionMultipleBoolean,
                     Severity::Error,
@@ -514,7 +527,7 @@ impl Checker<'_> {
                     "a boolean condition takes one value: `true` or `false`",
                 );
             }
-            for v in &values {
+            for v in cond.values() {
                 let text = v.as_str();
                 let (ok, code, what) = match family {
                     OperatorFamily::String | OperatorFamily::Arn => continue,
@@ -562,39 +575,17 @@ impl Checker<'_> {
     }
 }
 
-/// Counts characters outside JSON insignificant whitespace (whitespace inside strings counts).
-pub fn size_without_whitespace(src: &str) -> usize {
-    let mut count = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in src.chars() {
-        if in_string {
-            count += 1;
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
-            count += 1;
-            if c == '"' {
-                in_string = true;
-            }
-        }
-    }
-    count
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn whitespace_outside_strings_is_not_counted() {
-        assert_eq!(size_without_whitespace("{ \"a b\" : 1 }"), 9);
-        assert_eq!(size_without_whitespace("\"a\\\" b\""), 7);
+        let size = |t: &str| Policy::parse(t).map(|p| p.document().size_without_whitespace());
+        let doc = crate::raw::Document::parse("{ \"a b\" : [1, \"é\"] }").unwrap();
+        assert_eq!(doc.size_without_whitespace(), 15);
+        assert_eq!(doc.char_count(), 20);
+        assert!(size("{}").is_err());
     }
 
     #[test]

@@ -71,9 +71,16 @@ impl<'d> Builder<'d> {
 
     /// Reports `value` if it is not of `kind` (a `null` gets its own code). Returns whether it is.
     fn expect(&mut self, value: Value<'d>, kinds: &[Kind], element: &str) -> bool {
-        if kinds.contains(&value.kind()) {
-            return true;
-        }
+        kinds.contains(&value.kind()) || self.wrong_kind(value, kinds, element)
+    }
+
+    /// As [`Self::expect`], building the element's name only when it is needed for a message.
+    fn expect_with(&mut self, value: Value<'d>, kinds: &[Kind], element: impl FnOnce() -> String) -> bool {
+        kinds.contains(&value.kind()) || self.wrong_kind(value, kinds, &element())
+    }
+
+    #[cold]
+    fn wrong_kind(&mut self, value: Value<'d>, kinds: &[Kind], element: &str) -> bool {
         let wanted = kinds
             .iter()
             .map(|k| k.describe())
@@ -375,7 +382,7 @@ impl<'d> Builder<'d> {
                     );
                 }
                 for item in value.items() {
-                    if self.expect(item, &[Kind::String], &format!("{element} entry")) {
+                    if self.expect_with(item, &[Kind::String], || format!("{element} entry")) {
                         check(self, item.as_str().unwrap_or(""), item.id());
                     }
                 }
@@ -557,7 +564,7 @@ impl<'d> Builder<'d> {
                 );
                 continue;
             };
-            if !self.expect(keys, &[Kind::Object], &format!("Condition.{op_text}")) {
+            if !self.expect_with(keys, &[Kind::Object], || format!("Condition.{op_text}")) {
                 continue;
             }
             for (key, values) in keys.entries() {
@@ -571,24 +578,24 @@ impl<'d> Builder<'d> {
                         "condition keys look like `aws:SourceIp` or `s3:prefix`",
                     ),
                 }
-                let element = format!("Condition.{op_text}.{key_text}");
+                let element = || format!("Condition.{op_text}.{key_text}");
                 let ok = match values.kind() {
                     Kind::String | Kind::Number | Kind::Bool => true,
                     Kind::Array => {
                         let mut ok = true;
                         for item in values.items() {
-                            ok &= self.expect(
+                            ok &= self.expect_with(
                                 item,
                                 &[Kind::String, Kind::Number, Kind::Bool],
-                                &format!("{element} value"),
+                                || format!("{} value", element()),
                             );
                         }
                         ok
                     }
-                    _ => self.expect(
+                    _ => self.expect_with(
                         values,
                         &[Kind::String, Kind::Number, Kind::Bool, Kind::Array],
-                        &element,
+                        element,
                     ),
                 };
                 if ok {

@@ -598,6 +598,11 @@ impl<'p> Condition<'p> {
             .map(ConditionValue::from_raw)
     }
 
+    /// The raw id of the operator key; conditions under one operator share it.
+    pub fn operator_id(&self) -> NodeId {
+        self.data.operator_key
+    }
+
     /// The location of the operator key (`"StringEquals"`).
     pub fn operator_location(&self) -> Location {
         self.policy.location(self.data.operator_key)

@@ -70,6 +70,8 @@ pub struct Document {
     source: Box<str>,
     nodes: Vec<Node>,
     unescaped: Vec<Box<str>>,
+    /// Bytes of whitespace between tokens (JSON "insignificant" whitespace).
+    whitespace: usize,
 }
 
 impl Document {
@@ -88,6 +90,27 @@ impl Document {
     /// The source text.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// The number of characters outside JSON insignificant whitespace, the measure IAM uses for
+    /// its policy size quotas ("Policy size calculations do not include white space characters").
+    pub fn size_without_whitespace(&self) -> usize {
+        // Whitespace between tokens is ASCII, one byte per character.
+        let chars = if self.source.is_ascii() {
+            self.source.len()
+        } else {
+            self.source.bytes().filter(|&b| b & 0xC0 != 0x80).count()
+        };
+        chars - self.whitespace.min(chars)
+    }
+
+    /// The number of characters in the source.
+    pub fn char_count(&self) -> usize {
+        if self.source.is_ascii() {
+            self.source.len()
+        } else {
+            self.source.bytes().filter(|&b| b & 0xC0 != 0x80).count()
+        }
     }
 
     /// The root value.

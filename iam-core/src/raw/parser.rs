@@ -34,6 +34,8 @@ struct Parser<'s, 'l> {
     /// Ids of the containers being read, outermost first (for error paths).
     open: Vec<u32>,
     scratch: String,
+    /// Bytes of insignificant whitespace skipped (for size quotas that do not count it).
+    whitespace: usize,
 }
 
 pub(super) fn parse(source: Box<str>, limits: &Limits) -> Result<Document, ParseError> {
@@ -60,6 +62,7 @@ pub(super) fn parse(source: Box<str>, limits: &Limits) -> Result<Document, Parse
         limits,
         open: Vec::new(),
         scratch: String::new(),
+        whitespace: 0,
     };
     let result = p.document();
     match result {
@@ -67,6 +70,7 @@ pub(super) fn parse(source: Box<str>, limits: &Limits) -> Result<Document, Parse
             let Parser {
                 mut nodes,
                 unescaped,
+                whitespace,
                 ..
             } = p;
             nodes.shrink_to_fit();
@@ -74,6 +78,7 @@ pub(super) fn parse(source: Box<str>, limits: &Limits) -> Result<Document, Parse
                 source,
                 nodes,
                 unescaped,
+                whitespace,
             })
         }
         Err(e) => {
@@ -81,6 +86,28 @@ pub(super) fn parse(source: Box<str>, limits: &Limits) -> Result<Document, Parse
             Err(error_at(&source, e.code, e.message, e.help, path, e.span))
         }
     }
+}
+
+/// The length of the longest prefix of `bytes`, in whole 8-byte words, that holds no `"`, no `\`
+/// and no byte below 0x20. The caller finishes the scan byte by byte.
+#[inline]
+fn swar_plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    #[inline]
+    fn has_zero_byte(v: u64) -> bool {
+        v.wrapping_sub(ONES) & !v & HIGH != 0
+    }
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        let x = u64::from_le_bytes(word);
+        let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH != 0;
+        if control || has_zero_byte(x ^ (b'"' as u64 * ONES)) || has_zero_byte(x ^ (b'\\' as u64 * ONES)) {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 fn describe_byte(b: u8) -> String {
@@ -116,6 +143,7 @@ impl Parser<'_, '_> {
 
     #[inline]
     fn skip_ws(&mut self) {
+        let start = self.pos;
         while let Some(&b) = self.src.get(self.pos) {
             if b == b' ' || b == b'\n' || b == b'\r' || b == b'\t' {
                 self.pos += 1;
@@ -123,6 +151,7 @@ impl Parser<'_, '_> {
                 break;
             }
         }
+        self.whitespace += self.pos - start;
     }
 
     fn document(&mut self) -> PResult<()> {
@@ -239,7 +268,9 @@ impl Parser<'_, '_> {
     fn string(&mut self) -> PResult<()> {
         let start = self.pos;
         self.pos += 1;
-        // Fast path: scan to the closing quote; most policy strings have no escapes.
+        // Fast path: scan to the closing quote; most policy strings have no escapes. Eight bytes
+        // at a time first (SWAR), looking for `"`, `\` or a control byte.
+        self.pos += swar_plain_prefix(self.src.get(self.pos..).unwrap_or_default());
         loop {
             match self.src.get(self.pos) {
                 None => {
@@ -480,7 +511,7 @@ impl Parser<'_, '_> {
         // Small objects are checked for duplicate keys by comparing with earlier keys on the
         // tape; past this many keys a hash set takes over so the check stays linear.
         const LINEAR_KEYS: u32 = 16;
-        let mut seen: Option<HashSet<String>> = None;
+        let mut seen: Option<HashSet<Vec<u8>>> = None;
         if self.src.get(self.pos) != Some(&b'}') {
             loop {
                 if count as usize >= self.limits.max_object_keys {
@@ -531,15 +562,22 @@ impl Parser<'_, '_> {
     }
 
     fn key_text(&self, key_idx: usize) -> &str {
+        std::str::from_utf8(self.key_bytes(key_idx)).unwrap_or("")
+    }
+
+    /// The decoded bytes of the string at `key_idx` (no UTF-8 re-validation: the input is a `str`).
+    fn key_bytes(&self, key_idx: usize) -> &[u8] {
         let Some(n) = self.nodes.get(key_idx) else {
-            return "";
+            return b"";
         };
         if n.aux == 0 {
-            self.slice_str(n.start as usize + 1, n.end as usize - 1)
+            self.src
+                .get(n.start as usize + 1..n.end as usize - 1)
+                .unwrap_or_default()
         } else {
             self.unescaped
                 .get(n.aux as usize - 1)
-                .map_or("", |s| &**s)
+                .map_or(b"", |s| s.as_bytes())
         }
     }
 
@@ -549,15 +587,15 @@ impl Parser<'_, '_> {
         key_idx: usize,
         count: u32,
         linear: u32,
-        seen: &mut Option<HashSet<String>>,
+        seen: &mut Option<HashSet<Vec<u8>>>,
     ) -> PResult<()> {
-        let key = self.key_text(key_idx);
+        let key = self.key_bytes(key_idx);
         let mut duplicate = false;
         if count < linear {
             // Walk the earlier entries: key at `i`, value at `i + 1`, next key after the value.
             let mut i = obj + 1;
             while i < key_idx {
-                if self.key_text(i) == key {
+                if self.key_bytes(i) == key {
                     duplicate = true;
                     break;
                 }
@@ -568,19 +606,19 @@ impl Parser<'_, '_> {
                 let mut set = HashSet::new();
                 let mut i = obj + 1;
                 while i < key_idx {
-                    set.insert(self.key_text(i).to_string());
+                    set.insert(self.key_bytes(i).to_vec());
                     i = self.nodes.get(i + 1).map_or(key_idx, |v| v.next as usize);
                 }
                 set
             });
-            duplicate = !set.insert(key.to_string());
+            duplicate = !set.insert(key.to_vec());
         }
         if duplicate {
             let (start, end) = self
                 .nodes
                 .get(key_idx)
                 .map_or((self.pos, self.pos), |n| (n.start as usize, n.end as usize));
-            let message = format!("duplicate key `{key}` in one object");
+            let message = format!("duplicate key `{}` in one object", self.key_text(key_idx));
             return Err(self
                 .err(Code::DuplicateKey, message, start, end)
                 .with_help("AWS rejects documents with repeated keys; keep one and merge their values"));

@@ -1,0 +1,65 @@
+//! Shared helpers for the iam-core benchmarks.
+
+pub mod alloc {
+    //! A global allocator that counts live and peak heap bytes.
+    //!
+    //! It wraps the system allocator; the only `unsafe` in the workspace outside the bindings'
+    //! generated code, and only in this benchmark crate (the core forbids `unsafe`).
+    #![allow(unsafe_code)]
+
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    /// The counting allocator; install with `#[global_allocator]`.
+    pub struct Counting;
+
+    fn grow(n: usize) {
+        let now = LIVE.fetch_add(n, Ordering::Relaxed) + n;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+
+    // SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
+    // `GlobalAlloc` contract is upheld by `System`; the counters are plain atomics.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: forwarded unchanged.
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                grow(layout.size());
+            }
+            p
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: forwarded unchanged.
+            unsafe { System.dealloc(ptr, layout) };
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: forwarded unchanged.
+            let p = unsafe { System.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+                grow(new_size);
+            }
+            p
+        }
+    }
+
+    /// Bytes currently allocated.
+    pub fn live() -> usize {
+        LIVE.load(Ordering::Relaxed)
+    }
+
+    /// The most bytes allocated at once since the last [`reset_peak`].
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::Relaxed)
+    }
+
+    /// Starts a new peak measurement from the current live bytes.
+    pub fn reset_peak() {
+        PEAK.store(live(), Ordering::Relaxed);
+    }
+}
