@@ -12,6 +12,14 @@
 //! It prints the median throughput of each, their ratio, and the heap held (and peak) while the
 //! whole parsed corpus is in memory, as a multiple of the corpus size on disk.
 
+// A measuring tool, not library code: it stops loudly on broken inputs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use iam_bench::alloc::{self, Counting};
 use iam_core::{Policy, PolicyType};
 use std::path::PathBuf;
@@ -22,13 +30,14 @@ static GLOBAL: Counting = Counting;
 
 mod baseline {
     //! The serde_json baseline: borrowed typed structs for a policy document.
+    // The fields are built to be measured, not read.
+    #![allow(dead_code)]
     use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
     use serde::Deserialize;
     use std::borrow::Cow;
     use std::fmt;
 
     #[derive(Deserialize)]
-    #[allow(dead_code)]
     pub struct Doc<'a> {
         #[serde(rename = "Version", borrow)]
         pub version: Option<Cow<'a, str>>,
@@ -39,7 +48,6 @@ mod baseline {
     }
 
     #[derive(Deserialize)]
-    #[allow(dead_code)]
     pub struct Stmt<'a> {
         #[serde(rename = "Sid", borrow)]
         pub sid: Option<Cow<'a, str>>,
@@ -135,7 +143,11 @@ mod baseline {
                     Ok(Values(vec![Cow::Owned(s.to_owned())]))
                 }
                 fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
-                    Ok(Values(vec![Cow::Borrowed(if b { "true" } else { "false" })]))
+                    Ok(Values(vec![Cow::Borrowed(if b {
+                        "true"
+                    } else {
+                        "false"
+                    })]))
                 }
                 fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
                     Ok(Values(vec![Cow::Owned(n.to_string())]))
@@ -265,7 +277,10 @@ fn main() {
     let ours_s = median(&mut ours);
     let theirs_s = median(&mut theirs);
     println!();
-    println!("{:<58} {:>10} {:>10}", "parse (median of rounds)", "ms/corpus", "MB/s");
+    println!(
+        "{:<58} {:>10} {:>10}",
+        "parse (median of rounds)", "ms/corpus", "MB/s"
+    );
     println!(
         "{:<58} {:>10.2} {:>10.1}",
         "iam-core Policy::parse + validate(identity)",
@@ -292,7 +307,8 @@ fn main() {
     let mut held = Vec::with_capacity(paths.len());
     for p in &paths {
         let text = std::fs::read_to_string(p).unwrap_or_default();
-        if let Ok(policy) = Policy::from_string(text.into_boxed_str(), &iam_core::Limits::default()) {
+        if let Ok(policy) = Policy::from_string(text.into_boxed_str(), &iam_core::Limits::default())
+        {
             held.push(policy);
         }
     }

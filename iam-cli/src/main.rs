@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "iam", version, about = "Read, validate and check AWS IAM policies")]
+#[command(
+    name = "iam",
+    version,
+    about = "Read, validate and check AWS IAM policies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -42,8 +42,9 @@ fn parse_type(s: &str) -> Result<TypeChoice, String> {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::from_name(s)
-        .ok_or_else(|| format!("unknown severity `{s}`; expected error, security-warning, warning or suggestion"))
+    Severity::from_name(s).ok_or_else(|| {
+        format!("unknown severity `{s}`; expected error, security-warning, warning or suggestion")
+    })
 }
 
 #[derive(Serialize)]

@@ -1,4 +1,10 @@
 //! End-to-end tests of the `iam` binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,18 +38,39 @@ fn stdout(o: &Output) -> String {
 
 #[test]
 fn managed_corpus_is_clean_as_identity_policies() {
-    let o = iam(&["validate", "--type", "identity", "corpus/managed/policies"], None);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(stdout(&o).contains("checked 1594 files: 0 errors"), "{}", stdout(&o));
+    let o = iam(
+        &["validate", "--type", "identity", "corpus/managed/policies"],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout(&o).contains("checked 1594 files: 0 errors"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn errors_are_rendered_with_snippet_and_exit_1() {
-    let o = iam(&["validate", "corpus/malformed/duplicate-effect.json"], None);
+    let o = iam(
+        &["validate", "corpus/malformed/duplicate-effect.json"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("error[DUPLICATE_KEY]: duplicate key `Effect` in one object"), "{out}");
-    assert!(out.contains("--> corpus/malformed/duplicate-effect.json:4:25"), "{out}");
+    assert!(
+        out.contains("error[DUPLICATE_KEY]: duplicate key `Effect` in one object"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--> corpus/malformed/duplicate-effect.json:4:25"),
+        "{out}"
+    );
     assert!(out.contains("^^^^^^^^ /Statement/0/Effect"), "{out}");
     assert!(out.contains("= help:"), "{out}");
 }
@@ -54,7 +81,10 @@ fn stdin_json_output_and_fail_on() {
     // A missing Version is a warning: clean by default, failing with --fail-on warning.
     let o = iam(&["validate", "-"], Some(policy));
     assert_eq!(o.status.code(), Some(0));
-    let o = iam(&["validate", "--fail-on", "warning", "--format", "json", "-"], Some(policy));
+    let o = iam(
+        &["validate", "--fail-on", "warning", "--format", "json", "-"],
+        Some(policy),
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let file = &v["files"][0];
@@ -95,8 +125,18 @@ fn globs_directories_and_unreadable_inputs() {
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(iam(&["validate"], None).status.code(), Some(2));
-    assert_eq!(iam(&["validate", "--type", "bucket", "-"], Some("{}")).status.code(), Some(2));
-    assert_eq!(iam(&["validate", "--fail-on", "fatal", "-"], Some("{}")).status.code(), Some(2));
+    assert_eq!(
+        iam(&["validate", "--type", "bucket", "-"], Some("{}"))
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        iam(&["validate", "--fail-on", "fatal", "-"], Some("{}"))
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(iam(&["frobnicate"], None).status.code(), Some(2));
     assert_eq!(iam(&["--version"], None).status.code(), Some(0));
 }

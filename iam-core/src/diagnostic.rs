@@ -204,7 +204,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// Creates a diagnostic.
-    pub fn new(code: Code, severity: Severity, message: impl Into<String>, location: Location) -> Self {
+    pub fn new(
+        code: Code,
+        severity: Severity,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
         Diagnostic {
             code,
             severity,
@@ -314,7 +319,10 @@ mod tests {
         ] {
             assert_eq!(Severity::from_name(s.as_str()), Some(s));
         }
-        assert_eq!(Severity::from_name("SECURITY_WARNING"), Some(Severity::SecurityWarning));
+        assert_eq!(
+            Severity::from_name("SECURITY_WARNING"),
+            Some(Severity::SecurityWarning)
+        );
         assert_eq!(Severity::from_name("fatal"), None);
     }
 }

@@ -78,7 +78,11 @@ pub fn render(d: &Diagnostic, source: &str, origin: &str, opts: RenderOptions) -
         .get(line_start..line_end)
         .unwrap_or("")
         .trim_end_matches('\r');
-    let path = if loc.path().is_empty() { "/" } else { loc.path() };
+    let path = if loc.path().is_empty() {
+        "/"
+    } else {
+        loc.path()
+    };
     if !line.is_empty() || source.is_empty() {
         // Caret under the span, limited to this line; counted in characters.
         let caret_from = start.column as usize - 1;
@@ -104,7 +108,11 @@ pub fn render(d: &Diagnostic, source: &str, origin: &str, opts: RenderOptions) -
         let _ = writeln!(out, "{pad} {blue}={reset} at: {path}");
     }
     if let Some(help) = d.help() {
-        let _ = writeln!(out, "{pad} {blue}={reset} {}help{reset}: {help}", paint(BOLD));
+        let _ = writeln!(
+            out,
+            "{pad} {blue}={reset} {}help{reset}: {help}",
+            paint(BOLD)
+        );
     }
     out
 }
@@ -116,7 +124,9 @@ fn window(line: &str, at: usize, width: usize) -> (String, usize) {
     if count <= width {
         return (line.to_string(), 0);
     }
-    let from = at.saturating_sub(width / 3).min(count.saturating_sub(width));
+    let from = at
+        .saturating_sub(width / 3)
+        .min(count.saturating_sub(width));
     let shown: String = line.chars().skip(from).take(width).collect();
     (shown, from)
 }
@@ -130,12 +140,23 @@ mod tests {
     fn renders_source_line_caret_and_help() {
         let src = "{\"Statement\": {\"Effect\": \"Allow\", \"Effect\": \"Deny\"}}";
         let err = Policy::parse(src).unwrap_err();
-        let text = render(&err.diagnostics()[0], src, "p.json", RenderOptions::default());
+        let text = render(
+            &err.diagnostics()[0],
+            src,
+            "p.json",
+            RenderOptions::default(),
+        );
         let lines: Vec<_> = text.lines().collect();
-        assert_eq!(lines[0], "error[DUPLICATE_KEY]: duplicate key `Effect` in one object");
+        assert_eq!(
+            lines[0],
+            "error[DUPLICATE_KEY]: duplicate key `Effect` in one object"
+        );
         assert_eq!(lines[1], " --> p.json:1:35");
         assert_eq!(lines[3], format!("1 | {src}"));
-        assert_eq!(lines[4], format!("  | {}^^^^^^^^ /Statement/Effect", " ".repeat(34)));
+        assert_eq!(
+            lines[4],
+            format!("  | {}^^^^^^^^ /Statement/Effect", " ".repeat(34))
+        );
         assert!(lines[5].starts_with("  = help: AWS rejects"));
         assert!(!text.contains('\x1b'));
         let colored = render(

@@ -2,7 +2,10 @@
 
 /// Returns the candidate closest to `input`: an exact case-insensitive match first, otherwise the
 /// one within a small edit distance (about a third of the length), if any.
-pub fn did_you_mean<'c>(input: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let lower = input.to_ascii_lowercase();
     let mut best: Option<(usize, &'c str)> = None;
     for c in candidates {

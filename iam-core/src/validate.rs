@@ -99,7 +99,10 @@ impl PolicyType {
     }
 
     fn takes_principal(self) -> bool {
-        matches!(self, PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp)
+        matches!(
+            self,
+            PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp
+        )
     }
 }
 
@@ -136,7 +139,11 @@ impl FromStr for PolicyType {
             "session" => PolicyType::Session,
             "scp" => PolicyType::Scp,
             "rcp" => PolicyType::Rcp,
-            _ => return Err(UnknownPolicyType { name: s.to_string() }),
+            _ => {
+                return Err(UnknownPolicyType {
+                    name: s.to_string(),
+                })
+            }
         })
     }
 }
@@ -202,7 +209,9 @@ impl Checker<'_> {
     fn version(&mut self) {
         let (code, what) = match self.policy.version() {
             Some(Version::V2012_10_17) => return,
-            Some(Version::V2008_10_17) => (Code::LegacyVersion, "uses the legacy version `2008-10-17`"),
+            Some(Version::V2008_10_17) => {
+                (Code::LegacyVersion, "uses the legacy version `2008-10-17`")
+            }
             None => (Code::MissingVersion, "has no `Version`"),
         };
         let sev = if self.ty == PolicyType::Rcp {
@@ -246,8 +255,18 @@ impl Checker<'_> {
                 Code::PolicySizeExceedsResourcePolicyQuota,
                 Severity::Warning,
             ),
-            PolicyType::Scp => (5_120, true, Code::PolicySizeExceedsScpQuota, Severity::Error),
-            PolicyType::Rcp => (5_120, true, Code::PolicySizeExceedsRcpQuota, Severity::Error),
+            PolicyType::Scp => (
+                5_120,
+                true,
+                Code::PolicySizeExceedsScpQuota,
+                Severity::Error,
+            ),
+            PolicyType::Rcp => (
+                5_120,
+                true,
+                Code::PolicySizeExceedsRcpQuota,
+                Severity::Error,
+            ),
         };
         // Characters never outnumber bytes, so most policies are settled without counting.
         if src.len() <= limit {
@@ -302,7 +321,10 @@ impl Checker<'_> {
                 Code::InvalidCharacter,
                 Severity::Error,
                 loc,
-                format!("character `{c}` (U+{:04X}) cannot be stored in an IAM policy", c as u32),
+                format!(
+                    "character `{c}` (U+{:04X}) cannot be stored in an IAM policy",
+                    c as u32
+                ),
                 "IAM accepts tab, line feed, carriage return and U+0020–U+00FF only",
             );
         }
@@ -422,7 +444,9 @@ impl Checker<'_> {
                 Code::MissingResource,
                 Severity::Error,
                 st.location(),
-                format!("the statement has no `Resource` or `NotResource`, which a {ty} policy needs"),
+                format!(
+                    "the statement has no `Resource` or `NotResource`, which a {ty} policy needs"
+                ),
                 "add the resources the statement applies to, or \"Resource\": \"*\"",
             ),
             (Some(_), _) => {}
@@ -518,7 +542,10 @@ impl Checker<'_> {
                 );
             }
             let family = op.base().family();
-            if family == OperatorFamily::Bool && cond.values().nth(1).is_some() && op.qualifier().is_none() {
+            if family == OperatorFamily::Bool
+                && cond.values().nth(1).is_some()
+                && op.qualifier().is_none()
+            {
                 self.push(
                     Code::InvalidConditionMultipleBoolean,
                     Severity::Error,
@@ -593,7 +620,10 @@ mod tests {
         for &t in PolicyType::ALL {
             assert_eq!(t.as_str().parse::<PolicyType>(), Ok(t));
         }
-        assert_eq!("BOUNDARY".parse::<PolicyType>(), Ok(PolicyType::PermissionsBoundary));
+        assert_eq!(
+            "BOUNDARY".parse::<PolicyType>(),
+            Ok(PolicyType::PermissionsBoundary)
+        );
         assert!("bucket".parse::<PolicyType>().is_err());
     }
 }

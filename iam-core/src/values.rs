@@ -129,9 +129,9 @@ pub fn parse_date(text: &str) -> Option<Instant> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60
-        + i64::from(second)
-        - offset_minutes * 60;
+    let seconds =
+        days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second)
+            - offset_minutes * 60;
     Some(Instant { seconds, nanos })
 }
 
@@ -178,9 +178,9 @@ impl Cursor<'_> {
             Some(sign @ (b'+' | b'-')) => {
                 self.pos += 1;
                 let h = self.digits(2)?;
-                let m = if self.eat(b':') {
-                    self.digits(2)?
-                } else if self.peek().is_some() {
+                // `±hh:mm`, `±hhmm` or `±hh`
+                self.eat(b':');
+                let m = if self.peek().is_some() {
                     self.digits(2)?
                 } else {
                     0
@@ -244,8 +244,17 @@ mod tests {
         assert_eq!((i.seconds, i.nanos), (1_893_456_000, 250_000_000));
         assert_eq!(secs("2024-02-29"), 1_709_164_800);
         for bad in [
-            "", "abc", "2030-13-01", "2023-02-29", "2030-01-01T24:00Z", "2030-1-1", "234-13",
-            "2030-01-01T00:00:00.Z", "2030-01-01T00:00+25:00", "sdfdsf", "99999999999999999999",
+            "",
+            "abc",
+            "2030-13-01",
+            "2023-02-29",
+            "2030-01-01T24:00Z",
+            "2030-1-1",
+            "234-13",
+            "2030-01-01T00:00:00.Z",
+            "2030-01-01T00:00+25:00",
+            "sdfdsf",
+            "99999999999999999999",
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }

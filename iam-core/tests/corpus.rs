@@ -1,4 +1,10 @@
 //! Runs the shared `corpus/` through the parser and validator.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use iam_core::{Policy, PolicyType, Severity};
 use serde_json::Value as Json;
@@ -21,13 +27,16 @@ fn every_managed_policy_parses_and_validates_as_identity_without_errors() {
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 1594, "the pinned package holds 1,594 current policies");
+    assert_eq!(
+        files.len(),
+        1594,
+        "the pinned package holds 1,594 current policies"
+    );
     let mut statements = 0;
     let mut warnings = 0;
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
-        let policy = Policy::parse(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let policy = Policy::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         statements += policy.statements().len();
         for d in policy.validate(PolicyType::Identity) {
             assert_ne!(d.severity(), Severity::Error, "{}: {d}", path.display());
@@ -74,12 +83,26 @@ fn malformed_documents_give_their_expected_first_error() {
             Err(e) => e,
         };
         let first = &err.diagnostics()[0];
-        assert_eq!(first.code().as_str(), case["code"].as_str().unwrap(), "{file}: {first}");
-        assert_eq!(first.location().path(), case["path"].as_str().unwrap(), "{file}: {first}");
+        assert_eq!(
+            first.code().as_str(),
+            case["code"].as_str().unwrap(),
+            "{file}: {first}"
+        );
+        assert_eq!(
+            first.location().path(),
+            case["path"].as_str().unwrap(),
+            "{file}: {first}"
+        );
         assert_eq!(first.severity(), Severity::Error);
-        assert!(first.help().is_some() || first.code().as_str() == "JSON_SYNTAX_ERROR", "{file}: no help");
+        assert!(
+            first.help().is_some() || first.code().as_str() == "JSON_SYNTAX_ERROR",
+            "{file}: no help"
+        );
         let span = first.location().span();
-        assert!(span.start <= span.end && span.end as usize <= bytes.len(), "{file}: {span:?}");
+        assert!(
+            span.start <= span.end && span.end as usize <= bytes.len(),
+            "{file}: {span:?}"
+        );
         listed += 1;
     }
     // Every file in the folder is a listed case.

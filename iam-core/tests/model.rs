@@ -1,4 +1,10 @@
 //! The policy model: shapes, views and locations.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use iam_core::raw::Kind;
 use iam_core::{BaseOperator, Code, Effect, Policy, PrincipalKind, SetQualifier, Version};
@@ -48,7 +54,11 @@ fn views_expose_every_element_with_its_shape() {
     assert_eq!(res.values().collect::<Vec<_>>(), ["arn:aws:s3:::b/*"]);
     let principal = s0.principal().unwrap();
     assert!(!principal.is_everyone() && !principal.is_negated());
-    let entries: Vec<_> = principal.entries().into_iter().map(|(k, v, _)| (k, v)).collect();
+    let entries: Vec<_> = principal
+        .entries()
+        .into_iter()
+        .map(|(k, v, _)| (k, v))
+        .collect();
     assert_eq!(
         entries,
         [
@@ -65,7 +75,10 @@ fn views_expose_every_element_with_its_shape() {
     assert!(op.if_exists());
     assert_eq!(conds[0].key(), "aws:PrincipalTag/team");
     assert!(conds[0].is_list());
-    assert_eq!(conds[0].values().map(|v| v.as_str()).collect::<Vec<_>>(), ["dev*", "ops"]);
+    assert_eq!(
+        conds[0].values().map(|v| v.as_str()).collect::<Vec<_>>(),
+        ["dev*", "ops"]
+    );
     assert_eq!(conds[1].values().next().unwrap().as_str(), "true");
     assert_eq!(conds[1].values().next().unwrap().kind(), Kind::Bool);
     assert_eq!(conds[2].values().next().unwrap().as_str(), "10");
@@ -127,9 +140,19 @@ fn all_grammar_errors_are_collected_in_order() {
     );
     let d = &err.diagnostics()[0];
     assert_eq!(d.location().path(), "/Statment");
-    assert!(d.help().unwrap().starts_with("did you mean `Statement`?"), "{:?}", d.help());
-    assert!(err.diagnostics()[1].help().unwrap().contains("write `Allow`"));
-    assert!(err.diagnostics()[4].help().unwrap().contains("did you mean `StringEquals`?"));
+    assert!(
+        d.help().unwrap().starts_with("did you mean `Statement`?"),
+        "{:?}",
+        d.help()
+    );
+    assert!(err.diagnostics()[1]
+        .help()
+        .unwrap()
+        .contains("write `Allow`"));
+    assert!(err.diagnostics()[4]
+        .help()
+        .unwrap()
+        .contains("did you mean `StringEquals`?"));
     assert!(err.to_string().contains("(and 4 more)"));
 }
 

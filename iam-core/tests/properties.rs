@@ -1,5 +1,11 @@
 //! Property tests: the reader never panics, agrees with serde_json on what is JSON, and
 //! re-serialises losslessly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use iam_core::raw::Document;
 use iam_core::{Code, Policy, PolicyType};
@@ -11,7 +17,11 @@ fn check_diagnostics_are_in_bounds(text: &str, err: &iam_core::ParseError) {
     for d in err.diagnostics() {
         let span = d.location().span();
         assert!(span.start <= span.end, "{d}");
-        assert!(span.end as usize <= text.len(), "{d}: {span:?} beyond {}", text.len());
+        assert!(
+            span.end as usize <= text.len(),
+            "{d}: {span:?} beyond {}",
+            text.len()
+        );
         assert!(d.location().line() >= 1 && d.location().column() >= 1);
         assert!(!d.message().is_empty());
     }
@@ -61,10 +71,7 @@ fn json_value() -> impl Strategy<Value = Json> {
 
 /// A valid policy built from parts, as JSON.
 fn policy_json() -> impl Strategy<Value = Json> {
-    let action = prop_oneof![
-        Just("*".to_string()),
-        "[a-z0-9]{1,8}:[A-Za-z*?]{0,10}",
-    ];
+    let action = prop_oneof![Just("*".to_string()), "[a-z0-9]{1,8}:[A-Za-z*?]{0,10}",];
     let resource = prop_oneof![
         Just("*".to_string()),
         "arn:aws:[a-z0-9]{1,6}:[a-z0-9-]{0,9}:[0-9]{0,12}:[A-Za-z0-9/*?${}:]{0,20}",
@@ -106,8 +113,14 @@ fn policy_json() -> impl Strategy<Value = Json> {
             if let Some(sid) = sid {
                 m.insert("Sid".into(), Json::String(sid));
             }
-            m.insert("Effect".into(), Json::String(if allow { "Allow" } else { "Deny" }.into()));
-            m.insert(if not_action { "NotAction" } else { "Action" }.into(), actions);
+            m.insert(
+                "Effect".into(),
+                Json::String(if allow { "Allow" } else { "Deny" }.into()),
+            );
+            m.insert(
+                if not_action { "NotAction" } else { "Action" }.into(),
+                actions,
+            );
             if let Some(r) = resources {
                 m.insert("Resource".into(), r);
             }
@@ -222,9 +235,18 @@ fn mutate(text: &str, cut: usize, insert: &str) -> String {
 fn pathological_inputs_are_refused_or_answered_quickly() {
     // Deep nesting, a megabyte string, ten thousand statements: a clean error, never a crash.
     let deep = "[".repeat(100_000);
-    assert_eq!(Policy::parse(&deep).unwrap_err().diagnostics()[0].code(), Code::LimitExceeded);
-    let big = format!("{{\"Statement\": {{\"Sid\": \"{}\"}}}}", "a".repeat(1 << 20));
-    assert_eq!(Policy::parse(&big).unwrap_err().diagnostics()[0].code(), Code::LimitExceeded);
+    assert_eq!(
+        Policy::parse(&deep).unwrap_err().diagnostics()[0].code(),
+        Code::LimitExceeded
+    );
+    let big = format!(
+        "{{\"Statement\": {{\"Sid\": \"{}\"}}}}",
+        "a".repeat(1 << 20)
+    );
+    assert_eq!(
+        Policy::parse(&big).unwrap_err().diagnostics()[0].code(),
+        Code::LimitExceeded
+    );
     let stmt = r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#;
     let many = format!("{{\"Statement\": [{}]}}", vec![stmt; 10_000].join(","));
     let limits = iam_core::Limits::default().max_bytes(10 << 20);
@@ -232,5 +254,11 @@ fn pathological_inputs_are_refused_or_answered_quickly() {
     assert_eq!(err.diagnostics()[0].code(), Code::LimitExceeded);
     assert_eq!(err.diagnostics()[0].location().path(), "/Statement");
     let raised = limits.max_statements(10_000);
-    assert_eq!(Policy::parse_with_limits(&many, &raised).unwrap().statements().len(), 10_000);
+    assert_eq!(
+        Policy::parse_with_limits(&many, &raised)
+            .unwrap()
+            .statements()
+            .len(),
+        10_000
+    );
 }

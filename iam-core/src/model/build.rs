@@ -64,8 +64,8 @@ type PolicyParts = (
 
 impl<'d> Builder<'d> {
     fn error_help(&mut self, code: Code, at: NodeId, message: String, help: impl Into<String>) {
-        let d = Diagnostic::new(code, Severity::Error, message, self.doc.location(at))
-            .with_help(help);
+        let d =
+            Diagnostic::new(code, Severity::Error, message, self.doc.location(at)).with_help(help);
         self.errors.push(d);
     }
 
@@ -75,7 +75,12 @@ impl<'d> Builder<'d> {
     }
 
     /// As [`Self::expect`], building the element's name only when it is needed for a message.
-    fn expect_with(&mut self, value: Value<'d>, kinds: &[Kind], element: impl FnOnce() -> String) -> bool {
+    fn expect_with(
+        &mut self,
+        value: Value<'d>,
+        kinds: &[Kind],
+        element: impl FnOnce() -> String,
+    ) -> bool {
         kinds.contains(&value.kind()) || self.wrong_kind(value, kinds, &element())
     }
 
@@ -437,8 +442,11 @@ impl<'d> Builder<'d> {
     }
 
     fn resources(&mut self, value: Value<'d>, element: &str) {
-        self.string_list(value, element, Code::MissingResource, |b, text, id| {
-            match check_resource(text) {
+        self.string_list(
+            value,
+            element,
+            Code::MissingResource,
+            |b, text, id| match check_resource(text) {
                 Ok(()) => {}
                 Err(ArnProblem::NotArn) => b.error_help(
                     Code::InvalidArn,
@@ -458,8 +466,8 @@ impl<'d> Builder<'d> {
                     format!("resource `{text}` has an unknown partition `{p}`"),
                     format!("use one of {}", crate::arn::PARTITIONS.join(", ")),
                 ),
-            }
-        });
+            },
+        );
     }
 
     fn principal(&mut self, value: Value<'d>, element: &str) {
@@ -483,8 +491,7 @@ impl<'d> Builder<'d> {
                 for (key, v) in value.entries() {
                     let Some(kind) = key.as_str().and_then(PrincipalKind::from_key) else {
                         let name = key.as_str().unwrap_or("");
-                        let mut help =
-                            format!("principal types are {}", PRINCIPAL_KEYS.join(", "));
+                        let mut help = format!("principal types are {}", PRINCIPAL_KEYS.join(", "));
                         if let Some(s) = did_you_mean(name, PRINCIPAL_KEYS.iter().copied()) {
                             help = format!("did you mean `{s}`? {help}");
                         }

@@ -183,7 +183,11 @@ mod tests {
     fn every_documented_form_round_trips() {
         assert_eq!(BaseOperator::ALL.len(), 27);
         for &base in BaseOperator::ALL {
-            for q in [None, Some(SetQualifier::ForAllValues), Some(SetQualifier::ForAnyValue)] {
+            for q in [
+                None,
+                Some(SetQualifier::ForAllValues),
+                Some(SetQualifier::ForAnyValue),
+            ] {
                 for if_exists in [false, true] {
                     let op = ConditionOperator::new(q, base, if_exists);
                     assert_eq!(ConditionOperator::parse(&op.to_string()), Some(op));

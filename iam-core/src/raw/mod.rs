@@ -120,7 +120,10 @@ impl Document {
 
     /// The value with the given id.
     pub fn get(&self, id: NodeId) -> Option<Value<'_>> {
-        ((id.0 as usize) < self.nodes.len()).then_some(Value { doc: self, id: id.0 })
+        ((id.0 as usize) < self.nodes.len()).then_some(Value {
+            doc: self,
+            id: id.0,
+        })
     }
 
     /// The total number of JSON values in the document.

@@ -99,10 +99,16 @@ fn swar_plain_prefix(bytes: &[u8]) -> usize {
         v.wrapping_sub(ONES) & !v & HIGH != 0
     }
     let mut i = 0;
-    while let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+    while let Some(word) = bytes
+        .get(i..i + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
         let x = u64::from_le_bytes(word);
         let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH != 0;
-        if control || has_zero_byte(x ^ (b'"' as u64 * ONES)) || has_zero_byte(x ^ (b'\\' as u64 * ONES)) {
+        if control
+            || has_zero_byte(x ^ (b'"' as u64 * ONES))
+            || has_zero_byte(x ^ (b'\\' as u64 * ONES))
+        {
             break;
         }
         i += 8;
@@ -248,17 +254,18 @@ impl Parser<'_, '_> {
             }
         }
         if self.pos - start > self.limits.max_string_bytes {
-            return Err(self.err(
-                Code::LimitExceeded,
-                format!(
-                    "a number of {} characters is longer than the limit of {}",
-                    self.pos - start,
-                    self.limits.max_string_bytes
-                ),
-                start,
-                self.pos,
-            )
-            .with_help("raise `Limits::max_string_bytes` if this input is trusted"));
+            return Err(self
+                .err(
+                    Code::LimitExceeded,
+                    format!(
+                        "a number of {} characters is longer than the limit of {}",
+                        self.pos - start,
+                        self.limits.max_string_bytes
+                    ),
+                    start,
+                    self.pos,
+                )
+                .with_help("raise `Limits::max_string_bytes` if this input is trusted"));
         }
         self.push(Kind::Number, start, self.pos, 0);
         Ok(())
@@ -355,16 +362,17 @@ impl Parser<'_, '_> {
     fn check_string_len(&self, start: usize) -> PResult<()> {
         let len = self.pos - start - 2;
         if len > self.limits.max_string_bytes {
-            return Err(self.err(
-                Code::LimitExceeded,
-                format!(
-                    "a string of {len} bytes is longer than the limit of {} bytes",
-                    self.limits.max_string_bytes
-                ),
-                start,
-                self.pos,
-            )
-            .with_help("raise `Limits::max_string_bytes` if this input is trusted"));
+            return Err(self
+                .err(
+                    Code::LimitExceeded,
+                    format!(
+                        "a string of {len} bytes is longer than the limit of {} bytes",
+                        self.limits.max_string_bytes
+                    ),
+                    start,
+                    self.pos,
+                )
+                .with_help("raise `Limits::max_string_bytes` if this input is trusted"));
         }
         Ok(())
     }
@@ -471,17 +479,18 @@ impl Parser<'_, '_> {
         if self.src.get(self.pos) != Some(&b']') {
             loop {
                 if count as usize >= self.limits.max_array_items {
-                    return Err(self.err(
-                        Code::LimitExceeded,
-                        format!(
-                            "an array has more than the limit of {} items",
-                            self.limits.max_array_items
-                        ),
-                        self.pos,
-                        self.pos + 1,
-                    )
-                    .about_container()
-                    .with_help("raise the limit with `Limits` if this input is trusted"));
+                    return Err(self
+                        .err(
+                            Code::LimitExceeded,
+                            format!(
+                                "an array has more than the limit of {} items",
+                                self.limits.max_array_items
+                            ),
+                            self.pos,
+                            self.pos + 1,
+                        )
+                        .about_container()
+                        .with_help("raise the limit with `Limits` if this input is trusted"));
                 }
                 self.value(depth)?;
                 count += 1;
@@ -515,17 +524,18 @@ impl Parser<'_, '_> {
         if self.src.get(self.pos) != Some(&b'}') {
             loop {
                 if count as usize >= self.limits.max_object_keys {
-                    return Err(self.err(
-                        Code::LimitExceeded,
-                        format!(
-                            "an object has more than the limit of {} keys",
-                            self.limits.max_object_keys
-                        ),
-                        self.pos,
-                        self.pos + 1,
-                    )
-                    .about_container()
-                    .with_help("raise the limit with `Limits` if this input is trusted"));
+                    return Err(self
+                        .err(
+                            Code::LimitExceeded,
+                            format!(
+                                "an object has more than the limit of {} keys",
+                                self.limits.max_object_keys
+                            ),
+                            self.pos,
+                            self.pos + 1,
+                        )
+                        .about_container()
+                        .with_help("raise the limit with `Limits` if this input is trusted"));
                 }
                 if self.src.get(self.pos) != Some(&b'"') {
                     return Err(match self.src.get(self.pos) {
@@ -619,9 +629,9 @@ impl Parser<'_, '_> {
                 .get(key_idx)
                 .map_or((self.pos, self.pos), |n| (n.start as usize, n.end as usize));
             let message = format!("duplicate key `{}` in one object", self.key_text(key_idx));
-            return Err(self
-                .err(Code::DuplicateKey, message, start, end)
-                .with_help("AWS rejects documents with repeated keys; keep one and merge their values"));
+            return Err(self.err(Code::DuplicateKey, message, start, end).with_help(
+                "AWS rejects documents with repeated keys; keep one and merge their values",
+            ));
         }
         Ok(())
     }

@@ -9,7 +9,11 @@ fn err(text: &str) -> crate::Diagnostic {
 fn keeps_order_shapes_and_number_text() {
     let text = r#"{"b": [1, 2.50, -3e2], "a": "x", "c": {"z": true, "y": null}}"#;
     let doc = Document::parse(text).unwrap();
-    let keys: Vec<_> = doc.root().entries().map(|(k, _)| k.as_str().unwrap()).collect();
+    let keys: Vec<_> = doc
+        .root()
+        .entries()
+        .map(|(k, _)| k.as_str().unwrap())
+        .collect();
     assert_eq!(keys, ["b", "a", "c"]);
     let nums: Vec<_> = doc
         .root()
@@ -19,7 +23,10 @@ fn keeps_order_shapes_and_number_text() {
         .map(|v| v.as_number_text().unwrap())
         .collect();
     assert_eq!(nums, ["1", "2.50", "-3e2"]);
-    assert_eq!(doc.to_json(), r#"{"b":[1,2.50,-3e2],"a":"x","c":{"z":true,"y":null}}"#);
+    assert_eq!(
+        doc.to_json(),
+        r#"{"b":[1,2.50,-3e2],"a":"x","c":{"z":true,"y":null}}"#
+    );
     let again = Document::parse(&doc.to_json_pretty()).unwrap();
     assert_eq!(again.to_json(), doc.to_json());
 }
