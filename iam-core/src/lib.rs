@@ -79,7 +79,7 @@
 //!   reads them.
 //! * `AWS` principals must be `*`, a 12-digit account, an IAM/STS ARN, or an IAM unique id.
 //!
-//! The full list, with sources, is in `docs/semantics.md` in the repository.
+//! The full list, with the tests that pin each choice, is in `docs/semantics.md` in the repository.
 #![doc = ""]
 #![doc = "## README"]
 #![doc = ""]
