@@ -177,6 +177,9 @@ codes! {
     /// Two keys under one condition operator differ only in letter case (keys are
     /// case-insensitive, so one hides the other).
     DuplicateKeysWithDifferentCase = "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+    // ---- simulation files ------------------------------------------------------------------
+    /// A simulation file or request that does not follow the documented format.
+    InvalidSimulation = "INVALID_SIMULATION",
 }
 
 impl fmt::Display for Code {

@@ -98,6 +98,7 @@
 
 pub mod arn;
 pub mod diagnostic;
+pub mod eval;
 pub mod limits;
 pub mod location;
 pub mod model;

@@ -1,0 +1,419 @@
+//! Compiling a [`Policy`] into the form the engine evaluates: patterns pre-split and lower-cased,
+//! condition values pre-parsed by operator family, and statements indexed by service and action.
+
+use super::glob::{Glob, GlobSyntax};
+use crate::model::condition::{BaseOperator, ConditionOperator, OperatorFamily};
+use crate::model::{Effect, Policy, PrincipalKind, Statement};
+use crate::values::{self, Instant};
+use ipnetwork::IpNetwork;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Whether short ARNs in `Resource` are padded with `*` (identity-side policies) or never match
+/// (resource-side policies). AWS does not document this; the behaviour follows what simulators
+/// observed (see docs/semantics.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Identity,
+    Resource,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ActionPattern {
+    All,
+    /// `service:glob` with both parts lower-cased.
+    Service {
+        service: Box<str>,
+        name: Glob,
+    },
+    /// A pattern that can match nothing (`*:Get*`, a wildcard in the service prefix).
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ResourcePattern {
+    /// `*` (or only stars).
+    All,
+    /// Five leading fields and the resource part.
+    Arn {
+        fields: Box<[Glob; 5]>,
+        resource: Glob,
+    },
+    /// A short ARN in a resource-side policy: matches nothing.
+    Never,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PrincipalPattern {
+    Everyone,
+    Account(Box<str>),
+    User(Box<str>),
+    Role {
+        account: Box<str>,
+        name: Box<str>,
+    },
+    Session(Box<str>),
+    FederatedUser(Box<str>),
+    Service(Box<str>),
+    Federated(Box<str>),
+    /// Canonical users, unique ids: kept, never match a caller of this engine.
+    Other(Box<str>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum CondValue {
+    /// String operators: a pattern (Like) or a literal template (Equals), variables allowed.
+    Str(Glob),
+    Number(f64),
+    Date(Instant),
+    Bool(bool),
+    Ip(IpNetwork),
+    Binary(Box<[u8]>),
+    Arn {
+        fields: Box<[Glob; 5]>,
+        resource: Glob,
+    },
+    /// `Null`: `true` means "the key must be absent".
+    Null(bool),
+    /// The value cannot be read for its operator.
+    Invalid,
+    /// A value that can match no context value (an ARN pattern with fewer than six fields).
+    NoMatch,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledCondition {
+    pub op: ConditionOperator,
+    /// Lower-cased context key.
+    pub key: Box<str>,
+    pub values: Vec<CondValue>,
+    /// Set when the operator itself cannot be evaluated (e.g. `NullIfExists`).
+    pub unevaluable: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledStatement {
+    pub effect: Effect,
+    pub not_action: bool,
+    pub actions: Vec<ActionPattern>,
+    pub not_resource: bool,
+    /// `None`: no Resource element (role trust policies), which matches every resource.
+    pub resources: Option<Vec<ResourcePattern>>,
+    pub not_principal: bool,
+    /// `None`: no Principal element.
+    pub principals: Option<Vec<PrincipalPattern>>,
+    pub conditions: Vec<CompiledCondition>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ServiceIndex {
+    exact: HashMap<Box<str>, Vec<u32>>,
+    patterns: Vec<u32>,
+}
+
+/// A policy compiled for evaluation. Cheap to clone (shares the source policy).
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    pub(crate) name: Arc<str>,
+    pub(crate) source: Arc<Policy>,
+    pub(crate) statements: Vec<CompiledStatement>,
+    by_service: HashMap<Box<str>, ServiceIndex>,
+    any_service: Vec<u32>,
+}
+
+impl CompiledPolicy {
+    pub(crate) fn new(name: &str, policy: Arc<Policy>, side: Side) -> CompiledPolicy {
+        let vars = policy.variables_enabled();
+        let statements: Vec<_> = policy
+            .statements()
+            .map(|s| compile_statement(&s, side, vars))
+            .collect();
+        let mut by_service: HashMap<Box<str>, ServiceIndex> = HashMap::new();
+        let mut any_service = Vec::new();
+        for (i, st) in statements.iter().enumerate() {
+            let i = i as u32;
+            let everything =
+                st.not_action || st.actions.iter().any(|a| matches!(a, ActionPattern::All));
+            if everything {
+                any_service.push(i);
+                continue;
+            }
+            // Per service: exact names go to the action map unless the statement also has a
+            // wildcard for that service, in which case it is listed once among the patterns.
+            let mut services: Vec<&str> = Vec::new();
+            for a in &st.actions {
+                if let ActionPattern::Service { service, .. } = a {
+                    if !services.contains(&&**service) {
+                        services.push(service);
+                    }
+                }
+            }
+            for svc in services {
+                let entry = by_service.entry(svc.into()).or_default();
+                let names = st.actions.iter().filter_map(|a| match a {
+                    ActionPattern::Service { service, name } if &**service == svc => Some(name),
+                    _ => None,
+                });
+                if names.clone().any(|g| g.as_literal().is_none()) {
+                    entry.patterns.push(i);
+                } else {
+                    for name in names {
+                        let list = entry
+                            .exact
+                            .entry(name.as_literal().unwrap_or("").into())
+                            .or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        CompiledPolicy {
+            name: name.into(),
+            source: policy,
+            statements,
+            by_service,
+            any_service,
+        }
+    }
+
+    /// The name given to the policy.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The policy it was compiled from.
+    pub fn policy(&self) -> &Policy {
+        &self.source
+    }
+
+    /// Calls `f` with every statement that may apply to the (lower-cased) action: those naming its
+    /// service (by exact action or pattern) and those matching every service. No allocation.
+    pub(crate) fn for_candidates(&self, service: &str, action: &str, mut f: impl FnMut(u32)) {
+        for &i in &self.any_service {
+            f(i);
+        }
+        if let Some(idx) = self.by_service.get(service) {
+            for &i in &idx.patterns {
+                f(i);
+            }
+            let name = action.split_once(':').map_or("", |(_, n)| n);
+            if let Some(list) = idx.exact.get(name) {
+                for &i in list {
+                    f(i);
+                }
+            }
+        }
+    }
+}
+
+fn compile_statement(s: &Statement<'_>, side: Side, vars: bool) -> CompiledStatement {
+    let action = s.action();
+    let actions = action.values().map(compile_action).collect();
+    let (not_resource, resources) = match s.resource() {
+        Some(r) => (
+            r.is_negated(),
+            Some(
+                r.values()
+                    .map(|v| compile_resource(v, side, vars))
+                    .collect(),
+            ),
+        ),
+        None => (false, None),
+    };
+    let (not_principal, principals) = match s.principal() {
+        Some(p) => (
+            p.is_negated(),
+            Some(
+                p.entries()
+                    .into_iter()
+                    .map(|(kind, text, _)| compile_principal(kind, text))
+                    .collect(),
+            ),
+        ),
+        None => (false, None),
+    };
+    let conditions = s
+        .conditions()
+        .map(|c| {
+            let op = c.operator();
+            let values = c
+                .values()
+                .map(|v| compile_value(op, v.as_str(), vars))
+                .collect();
+            let unevaluable = (op.base() == BaseOperator::Null && op.if_exists())
+                .then_some("`NullIfExists` is not an operator AWS defines");
+            CompiledCondition {
+                op,
+                key: c.key().to_ascii_lowercase().into_boxed_str(),
+                values,
+                unevaluable,
+            }
+        })
+        .collect();
+    CompiledStatement {
+        effect: s.effect(),
+        not_action: action.is_negated(),
+        actions,
+        not_resource,
+        resources,
+        not_principal,
+        principals,
+        conditions,
+    }
+}
+
+const WILD: GlobSyntax = GlobSyntax {
+    wildcards: true,
+    variables: false,
+};
+
+fn compile_action(text: &str) -> ActionPattern {
+    if !text.is_empty() && text.bytes().all(|b| b == b'*') {
+        return ActionPattern::All;
+    }
+    let lower = text.to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((service, name)) if !service.contains(['*', '?']) => ActionPattern::Service {
+            service: service.into(),
+            name: Glob::new(name, WILD),
+        },
+        _ => ActionPattern::Never,
+    }
+}
+
+/// Splits an ARN pattern into five field globs and a resource glob. Variables are recognised only
+/// in the resource part.
+pub(crate) fn compile_arn(text: &str, vars: bool) -> Option<(Box<[Glob; 5]>, Glob)> {
+    let rest = text.strip_prefix("arn:")?;
+    let mut it = rest.splitn(5, ':');
+    let partition = it.next()?;
+    let service = it.next()?;
+    let region = it.next()?;
+    let account = it.next()?;
+    let resource = it.next()?;
+    Some((
+        Box::new([
+            Glob::new("arn", WILD),
+            Glob::new(partition, WILD),
+            Glob::new(service, WILD),
+            Glob::new(region, WILD),
+            Glob::new(account, WILD),
+        ]),
+        Glob::new(
+            resource,
+            GlobSyntax {
+                wildcards: true,
+                variables: vars,
+            },
+        ),
+    ))
+}
+
+fn compile_resource(text: &str, side: Side, vars: bool) -> ResourcePattern {
+    if !text.is_empty() && text.bytes().all(|b| b == b'*') {
+        return ResourcePattern::All;
+    }
+    if let Some((fields, resource)) = compile_arn(text, vars) {
+        return ResourcePattern::Arn { fields, resource };
+    }
+    match side {
+        Side::Resource => ResourcePattern::Never,
+        Side::Identity => {
+            // Pad the missing trailing fields with `*`.
+            let colons = text.matches(':').count();
+            let padded = format!("{text}{}", ":*".repeat(5usize.saturating_sub(colons)));
+            compile_arn(&padded, vars)
+                .map(|(fields, resource)| ResourcePattern::Arn { fields, resource })
+                .unwrap_or(ResourcePattern::Never)
+        }
+    }
+}
+
+fn compile_principal(kind: PrincipalKind, text: &str) -> PrincipalPattern {
+    match kind {
+        PrincipalKind::Everyone => PrincipalPattern::Everyone,
+        PrincipalKind::Service => match text {
+            "*" => PrincipalPattern::Everyone,
+            _ => PrincipalPattern::Service(text.into()),
+        },
+        PrincipalKind::Federated => PrincipalPattern::Federated(text.into()),
+        PrincipalKind::CanonicalUser => PrincipalPattern::Other(text.into()),
+        PrincipalKind::Aws => {
+            if text == "*" {
+                return PrincipalPattern::Everyone;
+            }
+            if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+                return PrincipalPattern::Account(text.into());
+            }
+            let Some(p) = crate::arn::ArnParts::parse(text) else {
+                return PrincipalPattern::Other(text.into());
+            };
+            let (kind, rest) = p.resource.split_once('/').unwrap_or((p.resource, ""));
+            match (p.service, kind) {
+                ("iam", "root") => PrincipalPattern::Account(p.account.into()),
+                ("iam", "user") => PrincipalPattern::User(text.into()),
+                ("iam", "role") => PrincipalPattern::Role {
+                    account: p.account.into(),
+                    name: rest.rsplit('/').next().unwrap_or(rest).into(),
+                },
+                ("sts", "assumed-role") => PrincipalPattern::Session(text.into()),
+                ("sts", "federated-user") => PrincipalPattern::FederatedUser(text.into()),
+                _ => PrincipalPattern::Other(text.into()),
+            }
+        }
+    }
+}
+
+fn compile_value(op: ConditionOperator, text: &str, vars: bool) -> CondValue {
+    let invalid = |_: &str| CondValue::Invalid;
+    match op.base().family() {
+        OperatorFamily::String => {
+            let like = matches!(
+                op.base(),
+                BaseOperator::StringLike | BaseOperator::StringNotLike
+            );
+            CondValue::Str(Glob::new(
+                text,
+                GlobSyntax {
+                    wildcards: like,
+                    variables: vars,
+                },
+            ))
+        }
+        OperatorFamily::Numeric => values::parse_number(text)
+            .map(CondValue::Number)
+            .unwrap_or_else(|| invalid("a number")),
+        OperatorFamily::Date => values::parse_date(text)
+            .map(CondValue::Date)
+            .unwrap_or_else(|| invalid("a date")),
+        OperatorFamily::Bool => values::parse_bool(text)
+            .map(CondValue::Bool)
+            .unwrap_or_else(|| invalid("`true` or `false`")),
+        OperatorFamily::Null => values::parse_bool(text)
+            .map(CondValue::Null)
+            .unwrap_or_else(|| invalid("`true` or `false`")),
+        OperatorFamily::IpAddress => values::parse_ip_network(text)
+            .map(CondValue::Ip)
+            .unwrap_or_else(|| invalid("an IP address or CIDR block")),
+        OperatorFamily::Binary => values::parse_base64(text)
+            .map(|b| CondValue::Binary(b.into_boxed_slice()))
+            .unwrap_or_else(|| invalid("base-64")),
+        OperatorFamily::Arn => match compile_arn(text, vars) {
+            Some((fields, resource)) => CondValue::Arn { fields, resource },
+            None if text == "*" => CondValue::Arn {
+                fields: Box::new([
+                    Glob::new("arn", WILD),
+                    Glob::new("*", WILD),
+                    Glob::new("*", WILD),
+                    Glob::new("*", WILD),
+                    Glob::new("*", WILD),
+                ]),
+                resource: Glob::new("*", WILD),
+            },
+            // Fewer than six fields: no ARN can match it.
+            None => CondValue::NoMatch,
+        },
+    }
+}

@@ -1,0 +1,797 @@
+//! The decision flow: which statements apply, and what AWS decides from them.
+//!
+//! The same functions serve the fast path ([`PolicySet::decide`], no heap allocation, statements
+//! found through the per-service index) and the explained path ([`PolicySet::evaluate`], every
+//! statement traced), so the two cannot disagree.
+
+use super::compile::{
+    ActionPattern, CompiledCondition, CompiledPolicy, CompiledStatement, CondValue,
+    PrincipalPattern, ResourcePattern,
+};
+use super::glob::{Glob, NoVars, Resolve};
+use super::request::Context;
+use super::request::{Caller, ContextValue, Request, Scalar};
+use super::variables::VarRef;
+use super::{Decision, Layer, Outcome, PolicySet, StatementId};
+use crate::arn::ArnParts;
+use crate::model::condition::{BaseOperator, OperatorFamily, SetQualifier};
+use crate::model::Effect;
+
+/// Three-valued truth: conditions that cannot be evaluated are `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tri {
+    True,
+    False,
+    Unknown(&'static str),
+}
+
+impl From<bool> for Tri {
+    fn from(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+}
+
+/// How a resource-policy statement names the caller; decides which implicit denies it overrides
+/// in the same account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Class {
+    /// The caller's account (a delegation to its IAM policies).
+    Account,
+    /// The role of the caller's session (limited by boundary and session policy).
+    ViaRole,
+    /// The caller itself, or everyone.
+    Direct,
+}
+
+/// What one statement did for one request and resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StatementMatch {
+    pub action: bool,
+    pub resource: Option<bool>,
+    pub principal: Option<Class>,
+    /// Whether the principal test ran and failed.
+    pub principal_failed: bool,
+    pub conditions: Tri,
+}
+
+impl StatementMatch {
+    /// `Some(Tri)` when action, resource and principal matched, with the conditions' verdict.
+    pub fn verdict(&self) -> Tri {
+        if !self.action || self.resource == Some(false) || self.principal_failed {
+            Tri::False
+        } else {
+            self.conditions
+        }
+    }
+}
+
+/// The evaluation context for one resource.
+pub(crate) struct Query<'r> {
+    pub req: &'r Request,
+    pub resource: &'r str,
+    pub parts: Option<ArnParts<'r>>,
+    pub has_boundary: bool,
+}
+
+/// Resolves policy variables from the request context: single-valued keys only (multivalued
+/// keys cannot be variables); an absent key uses the variable's default, if any.
+pub(crate) struct CtxVars<'a>(pub &'a Context);
+
+impl Resolve for CtxVars<'_> {
+    fn resolve<'s>(&'s self, v: &'s VarRef) -> Option<&'s str> {
+        match self.0.get_lower(&v.key) {
+            Some(ContextValue::Single(s)) => Some(s.as_str()),
+            Some(ContextValue::List(_)) => None,
+            None => v.default.as_deref(),
+        }
+    }
+}
+
+impl Query<'_> {
+    fn vars(&self) -> CtxVars<'_> {
+        CtxVars(self.req.ctx())
+    }
+}
+
+fn action_matches(st: &CompiledStatement, req: &Request) -> bool {
+    let service = req.service_lower();
+    let action = req.action_lower();
+    let name = action.split_once(':').map_or("", |(_, n)| n);
+    let any = st.actions.iter().any(|a| match a {
+        ActionPattern::All => true,
+        ActionPattern::Service {
+            service: s,
+            name: g,
+        } => &**s == service && g.matches(name, &NoVars).unwrap_or(false),
+        ActionPattern::Never => false,
+    });
+    any != st.not_action
+}
+
+fn arn_matches(
+    fields: &[Glob; 5],
+    resource: &Glob,
+    parts: &ArnParts<'_>,
+    vars: &dyn Resolve,
+) -> Option<bool> {
+    let texts = [
+        "arn",
+        parts.partition,
+        parts.service,
+        parts.region,
+        parts.account,
+    ];
+    for (g, t) in fields.iter().zip(texts) {
+        if !g.matches(t, &NoVars).unwrap_or(false) {
+            return Some(false);
+        }
+    }
+    resource.matches(parts.resource, vars)
+}
+
+/// `Some(true/false)`, or `None` when an entry's variable could not be resolved and the answer
+/// depends on it (`NotResource`).
+fn resource_matches(st: &CompiledStatement, q: &Query<'_>) -> Option<bool> {
+    let Some(patterns) = &st.resources else {
+        return Some(true);
+    };
+    let vars = q.vars();
+    let mut unresolved = false;
+    let mut any = false;
+    for p in patterns {
+        let hit = match p {
+            ResourcePattern::All => Some(true),
+            ResourcePattern::Never => Some(false),
+            ResourcePattern::Arn { fields, resource } => match &q.parts {
+                Some(parts) => arn_matches(fields, resource, parts, &vars),
+                // `*` (wildcard-only actions) and non-ARN resources match only `*`.
+                None => Some(false),
+            },
+        };
+        match hit {
+            Some(true) => {
+                any = true;
+                break;
+            }
+            Some(false) => {}
+            None => unresolved = true,
+        }
+    }
+    if st.not_resource {
+        // An entry with an unresolvable variable matches nothing (AWS); whether it then excludes
+        // the resource is unknown, so a NotResource statement with one is undecidable.
+        if any {
+            Some(false)
+        } else if unresolved {
+            None
+        } else {
+            Some(true)
+        }
+    } else {
+        Some(any)
+    }
+}
+
+fn principal_class(patterns: &[PrincipalPattern], caller: &Caller) -> Option<Class> {
+    let mut best: Option<Class> = None;
+    for p in patterns {
+        let class = match (p, caller) {
+            (PrincipalPattern::Everyone, _) => Some(Class::Direct),
+            (PrincipalPattern::Account(a), c) => {
+                (c.account() == Some(&**a)).then_some(Class::Account)
+            }
+            (PrincipalPattern::User(arn), Caller::User { arn: u, .. }) => {
+                (arn == u).then_some(Class::Direct)
+            }
+            (
+                PrincipalPattern::Role { account, name },
+                Caller::RoleSession {
+                    account: a,
+                    role_name,
+                    ..
+                },
+            ) => (account == a && name.eq_ignore_ascii_case(role_name)).then_some(Class::ViaRole),
+            (
+                PrincipalPattern::Session(arn),
+                Caller::RoleSession {
+                    arn: s,
+                    session: Some(_),
+                    ..
+                },
+            ) => (arn == s).then_some(Class::Direct),
+            (PrincipalPattern::FederatedUser(arn), Caller::FederatedUser { arn: f, .. }) => {
+                (arn == f).then_some(Class::Direct)
+            }
+            (PrincipalPattern::Service(s), Caller::Service(c)) => (s == c).then_some(Class::Direct),
+            (PrincipalPattern::Federated(s), Caller::Federated(c)) => {
+                (s == c).then_some(Class::Direct)
+            }
+            _ => None,
+        };
+        best = best.max(class);
+    }
+    best
+}
+
+/// Whether a `NotPrincipal` list names the caller. An account entry names only the account
+/// itself (its root user), not every principal in it: AWS asks for the account ARN to be listed
+/// beside a user or role precisely so that the account is not denied first.
+fn not_principal_lists(patterns: &[PrincipalPattern], caller: &Caller) -> bool {
+    patterns
+        .iter()
+        .any(|p| match principal_class(std::slice::from_ref(p), caller) {
+            Some(Class::Account) => matches!(caller, Caller::Root { .. }),
+            Some(_) => true,
+            None => false,
+        })
+}
+
+/// Evaluates one statement. `principal_required`: the layer's statements name principals
+/// (resource policies, RCPs); a statement there without one never matches.
+pub(crate) fn statement_match(
+    st: &CompiledStatement,
+    q: &Query<'_>,
+    principal_required: bool,
+    mut on_condition: impl FnMut(usize, Tri),
+) -> StatementMatch {
+    let mut m = StatementMatch {
+        action: action_matches(st, q.req),
+        resource: None,
+        principal: None,
+        principal_failed: false,
+        conditions: Tri::True,
+    };
+    if !m.action {
+        return m;
+    }
+    let resource = resource_matches(st, q);
+    m.resource = Some(resource.unwrap_or(true));
+    if resource == Some(false) {
+        return m;
+    }
+    if principal_required {
+        m.principal = match &st.principals {
+            None => None,
+            Some(patterns) if st.not_principal => {
+                // The documented special case: a Deny with NotPrincipal in a resource policy
+                // applies to every principal that has a permissions boundary.
+                let forced =
+                    st.effect == Effect::Deny && q.has_boundary && q.req.caller().is_iam_identity();
+                (forced || !not_principal_lists(patterns, q.req.caller())).then_some(Class::Direct)
+            }
+            Some(patterns) => principal_class(patterns, q.req.caller()),
+        };
+        if m.principal.is_none() {
+            m.principal_failed = true;
+            return m;
+        }
+    }
+    let mut verdict = match resource {
+        None => Tri::Unknown("a `NotResource` entry has a policy variable with no value"),
+        Some(_) => Tri::True,
+    };
+    for (i, c) in st.conditions.iter().enumerate() {
+        let t = eval_condition(c, q);
+        on_condition(i, t);
+        match t {
+            Tri::False => {
+                verdict = Tri::False;
+                break;
+            }
+            Tri::Unknown(r) => {
+                if verdict == Tri::True {
+                    verdict = Tri::Unknown(r);
+                }
+            }
+            Tri::True => {}
+        }
+    }
+    m.conditions = verdict;
+    m
+}
+
+/// Evaluates one condition entry under the missing-key rules AWS documents.
+pub(crate) fn eval_condition(c: &CompiledCondition, q: &Query<'_>) -> Tri {
+    if let Some(reason) = c.unevaluable {
+        return Tri::Unknown(reason);
+    }
+    let value = q.req.ctx().get_lower(&c.key);
+    let base = c.op.base();
+    if base == BaseOperator::Null {
+        let present = value.is_some_and(|v| !v.is_null());
+        let mut hit = false;
+        for v in &c.values {
+            match v {
+                // `Null: true` asks for an absent key.
+                CondValue::Null(want_absent) => hit |= *want_absent != present,
+                _ => return Tri::Unknown("a `Null` value is not `true` or `false`"),
+            }
+        }
+        return hit.into();
+    }
+    let if_exists = c.op.if_exists();
+    match c.op.qualifier() {
+        Some(q_) => {
+            let values = match value {
+                Some(v) if !v.is_null() => v.as_slice(),
+                _ => {
+                    return match q_ {
+                        SetQualifier::ForAllValues => Tri::True,
+                        SetQualifier::ForAnyValue => if_exists.into(),
+                    }
+                }
+            };
+            let mut unknown = None;
+            for x in values {
+                match base_match(c, x, q) {
+                    Tri::True if q_ == SetQualifier::ForAnyValue => return Tri::True,
+                    Tri::False if q_ == SetQualifier::ForAllValues => return Tri::False,
+                    Tri::Unknown(r) => unknown = Some(r),
+                    _ => {}
+                }
+            }
+            match (unknown, q_) {
+                (Some(r), _) => Tri::Unknown(r),
+                (None, SetQualifier::ForAllValues) => Tri::True,
+                (None, SetQualifier::ForAnyValue) => Tri::False,
+            }
+        }
+        None => match value {
+            None => (if_exists || base.is_negated()).into(),
+            // A plain operator does not compare a multivalued key; it needs a set qualifier.
+            Some(ContextValue::List(_)) => Tri::False,
+            Some(ContextValue::Single(x)) => base_match(c, x, q),
+        },
+    }
+}
+
+/// Compares one context value with the policy values: a positive operator matches if any value
+/// matches; a negated one if none does.
+fn base_match(c: &CompiledCondition, x: &Scalar, q: &Query<'_>) -> Tri {
+    let base = c.op.base();
+    if base.family() == OperatorFamily::Arn && ArnParts::parse(x.as_str()).is_none() {
+        // A context value that is not an ARN matches no ARN operator, negated or not.
+        return Tri::False;
+    }
+    let vars = q.vars();
+    let mut unknown = None;
+    let mut any = false;
+    for v in &c.values {
+        match positive_match(base, v, x, &vars) {
+            Ok(true) => {
+                any = true;
+                break;
+            }
+            Ok(false) => {}
+            Err(r) => unknown = Some(r),
+        }
+    }
+    match (any, unknown) {
+        (true, _) => (!base.is_negated()).into(),
+        (false, Some(r)) => Tri::Unknown(r),
+        (false, None) => base.is_negated().into(),
+    }
+}
+
+fn ordered<T: PartialOrd>(base: BaseOperator, x: T, v: T) -> bool {
+    use BaseOperator::*;
+    match base {
+        NumericEquals | NumericNotEquals | DateEquals | DateNotEquals => x == v,
+        NumericLessThan | DateLessThan => x < v,
+        NumericLessThanEquals | DateLessThanEquals => x <= v,
+        NumericGreaterThan | DateGreaterThan => x > v,
+        NumericGreaterThanEquals | DateGreaterThanEquals => x >= v,
+        _ => false,
+    }
+}
+
+/// The positive form of `base` on one policy value. `Err` when either side cannot be read.
+fn positive_match(
+    base: BaseOperator,
+    v: &CondValue,
+    x: &Scalar,
+    vars: &dyn Resolve,
+) -> Result<bool, &'static str> {
+    use BaseOperator as B;
+    match v {
+        CondValue::Invalid => Err("a policy value cannot be read for its operator"),
+        CondValue::NoMatch => Ok(false),
+        // An unresolvable variable matches nothing ("effectively null").
+        CondValue::Str(g) => Ok(match base {
+            B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => {
+                eq_ignore_case(g, x.as_str(), vars).unwrap_or(false)
+            }
+            _ => g.matches(x.as_str(), vars).unwrap_or(false),
+        }),
+        CondValue::Number(n) => x
+            .number()
+            .map(|xv| ordered(base, xv, *n))
+            .ok_or("a context value is not a number"),
+        CondValue::Date(d) => x
+            .date()
+            .map(|xv| ordered(base, xv, *d))
+            .ok_or("a context value is not a date"),
+        CondValue::Bool(b) => x
+            .boolean()
+            .map(|xv| xv == *b)
+            .ok_or("a context value is not `true` or `false`"),
+        CondValue::Ip(net) => x
+            .ip()
+            .map(|ip| net.contains(ip))
+            .ok_or("a context value is not an IP address"),
+        CondValue::Binary(bytes) => x
+            .binary()
+            .map(|xb| xb == &**bytes)
+            .ok_or("a context value is not base-64"),
+        CondValue::Arn { fields, resource } => match ArnParts::parse(x.as_str()) {
+            Some(parts) => Ok(arn_matches(fields, resource, &parts, vars).unwrap_or(false)),
+            None => Ok(false),
+        },
+        CondValue::Null(_) => Err("a `Null` value under another operator"),
+    }
+}
+
+/// Case-insensitive equality of a literal template (with variables) and `text`, by simple
+/// lower-casing of each character (no Unicode normalisation, as IAM does).
+fn eq_ignore_case(g: &Glob, text: &str, vars: &dyn Resolve) -> Option<bool> {
+    if let Some(lit) = g.as_literal() {
+        return Some(
+            lit.chars()
+                .flat_map(char::to_lowercase)
+                .eq(text.chars().flat_map(char::to_lowercase)),
+        );
+    }
+    // With variables: build the expected text (the only allocation on the evaluation path, and
+    // only for `…IgnoreCase` values that hold variables).
+    let mut expected = String::new();
+    g.expand_literal(&mut expected, vars)?;
+    Some(
+        expected
+            .chars()
+            .flat_map(char::to_lowercase)
+            .eq(text.chars().flat_map(char::to_lowercase)),
+    )
+}
+
+/// Per-policy findings for one request and resource.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PolicyFacts {
+    pub allow: Option<u32>,
+    pub allow_class: Option<Class>,
+    pub deny: Option<u32>,
+    /// A Deny that could not be evaluated (treated as applying: fail closed).
+    pub unknown_deny: Option<u32>,
+    /// An Allow that could not be evaluated (treated as not applying).
+    pub unknown_allow: Option<u32>,
+}
+
+/// Hooks for the explained path.
+pub(crate) trait Observer {
+    /// Whether to evaluate every statement (in order) rather than the indexed candidates.
+    fn exhaustive(&self) -> bool;
+    /// Called for every evaluated statement.
+    fn statement(
+        &mut self,
+        layer: Layer,
+        policy: usize,
+        index: usize,
+        policy_ref: &CompiledPolicy,
+        q: &Query<'_>,
+        m: &StatementMatch,
+    );
+}
+
+/// The fast path's observer: nothing recorded.
+pub(crate) struct Quiet;
+
+impl Observer for Quiet {
+    fn exhaustive(&self) -> bool {
+        false
+    }
+    fn statement(
+        &mut self,
+        _: Layer,
+        _: usize,
+        _: usize,
+        _: &CompiledPolicy,
+        _: &Query<'_>,
+        _: &StatementMatch,
+    ) {
+    }
+}
+
+pub(crate) fn scan<O: Observer>(
+    policy: &CompiledPolicy,
+    layer: Layer,
+    policy_index: usize,
+    q: &Query<'_>,
+    principal_required: bool,
+    obs: &mut O,
+) -> PolicyFacts {
+    let mut facts = PolicyFacts::default();
+    let exhaustive = obs.exhaustive();
+    let mut visit = |i: u32| {
+        let Some(st) = policy.statements.get(i as usize) else {
+            return;
+        };
+        let m = statement_match(st, q, principal_required, |_, _| {});
+        obs.statement(layer, policy_index, i as usize, policy, q, &m);
+        match (st.effect, m.verdict()) {
+            (_, Tri::False) => {}
+            (Effect::Allow, Tri::True) => {
+                if facts.allow.is_none() {
+                    facts.allow = Some(i);
+                }
+                facts.allow_class = facts.allow_class.max(m.principal.or(Some(Class::Direct)));
+            }
+            (Effect::Deny, Tri::True) => {
+                facts.deny.get_or_insert(i);
+            }
+            (Effect::Allow, Tri::Unknown(_)) => {
+                facts.unknown_allow.get_or_insert(i);
+            }
+            (Effect::Deny, Tri::Unknown(_)) => {
+                facts.unknown_deny.get_or_insert(i);
+            }
+        }
+    };
+    if exhaustive {
+        for i in 0..policy.statements.len() as u32 {
+            visit(i);
+        }
+    } else {
+        policy.for_candidates(q.req.service_lower(), q.req.action_lower(), visit);
+    }
+    facts
+}
+
+/// Actions AWS allows whatever the policies say.
+fn always_allowed(action_lower: &str) -> bool {
+    action_lower == "sts:getcalleridentity"
+}
+
+/// Whether the resource-based policy must itself allow, even in the same account: role trust
+/// policies (`sts:AssumeRole*`) and KMS key policies.
+pub(crate) fn requires_resource_policy(action_lower: &str) -> bool {
+    action_lower.starts_with("kms:") || action_lower.starts_with("sts:assumerole")
+}
+
+/// Whether SCPs apply to the caller: principals of member accounts, but not service-linked roles,
+/// service principals or anonymous callers.
+fn scps_apply(req: &Request) -> bool {
+    match req.caller() {
+        Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => false,
+        Caller::RoleSession { role_arn, .. } => {
+            let arn = match req.ctx().get_lower("aws:principalarn") {
+                Some(ContextValue::Single(s)) => s.as_str(),
+                _ => role_arn,
+            };
+            !arn.contains(":role/aws-service-role/")
+        }
+        _ => true,
+    }
+}
+
+fn merge_identity(into: &mut PolicyFacts, idx: &mut Option<u16>, p: PolicyFacts, i: usize) {
+    if into.allow.is_none() && p.allow.is_some() {
+        into.allow = p.allow;
+        *idx = Some(i as u16);
+    }
+    into.deny = into.deny.or(p.deny);
+    into.unknown_deny = into.unknown_deny.or(p.unknown_deny);
+    into.unknown_allow = into.unknown_allow.or(p.unknown_allow);
+}
+
+/// Evaluates every layer for one resource and decides.
+pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: &mut O) -> Outcome {
+    let req = q.req;
+    if always_allowed(req.action_lower()) {
+        return Outcome::new(Decision::Allow, None, None);
+    }
+    let iam = req.caller().is_iam_identity();
+    let mut deny: Option<StatementId> = None;
+    let mut unknown_deny: Option<StatementId> = None;
+    let note = |slot: &mut Option<StatementId>, layer: Layer, policy: usize, st: Option<u32>| {
+        if slot.is_none() {
+            if let Some(s) = st {
+                *slot = Some(StatementId::new(layer, policy, s as usize));
+            }
+        }
+    };
+
+    // Identity-side policies apply to IAM users, role sessions and federated users.
+    let mut identity = PolicyFacts::default();
+    let mut identity_policy = None;
+    let mut boundary = PolicyFacts::default();
+    let mut session = PolicyFacts::default();
+    if iam {
+        for (i, p) in set.identity.iter().enumerate() {
+            let f = scan(p, Layer::Identity, i, q, false, obs);
+            note(&mut deny, Layer::Identity, i, f.deny);
+            note(&mut unknown_deny, Layer::Identity, i, f.unknown_deny);
+            merge_identity(&mut identity, &mut identity_policy, f, i);
+        }
+        if let Some(p) = &set.boundary {
+            boundary = scan(p, Layer::PermissionsBoundary, 0, q, false, obs);
+            note(&mut deny, Layer::PermissionsBoundary, 0, boundary.deny);
+            note(
+                &mut unknown_deny,
+                Layer::PermissionsBoundary,
+                0,
+                boundary.unknown_deny,
+            );
+        }
+        if let Some(p) = &set.session {
+            session = scan(p, Layer::Session, 0, q, false, obs);
+            note(&mut deny, Layer::Session, 0, session.deny);
+            note(&mut unknown_deny, Layer::Session, 0, session.unknown_deny);
+        }
+    }
+    let mut resource = PolicyFacts::default();
+    if let Some(p) = &set.resource {
+        resource = scan(p, Layer::Resource, 0, q, true, obs);
+        note(&mut deny, Layer::Resource, 0, resource.deny);
+        note(&mut unknown_deny, Layer::Resource, 0, resource.unknown_deny);
+    }
+    // Organizations policies: each level must allow.
+    let mut scp_gap = None;
+    let mut scp_allow = None;
+    if scps_apply(req) {
+        for (level, policies) in set.scps.iter().enumerate() {
+            let layer = Layer::Scp(level as u16);
+            let mut allowed = None;
+            for (i, p) in policies.iter().enumerate() {
+                let f = scan(p, layer, i, q, false, obs);
+                note(&mut deny, layer, i, f.deny);
+                note(&mut unknown_deny, layer, i, f.unknown_deny);
+                note(&mut allowed, layer, i, f.allow);
+            }
+            if allowed.is_none() && scp_gap.is_none() {
+                scp_gap = Some(level as u16);
+            }
+            scp_allow = scp_allow.or(allowed);
+        }
+    }
+    let mut rcp_gap = None;
+    for (level, policies) in set.rcps.iter().enumerate() {
+        let layer = Layer::Rcp(level as u16);
+        let mut allowed = None;
+        for (i, p) in policies.iter().enumerate() {
+            let f = scan(p, layer, i, q, true, obs);
+            note(&mut deny, layer, i, f.deny);
+            note(&mut unknown_deny, layer, i, f.unknown_deny);
+            note(&mut allowed, layer, i, f.allow);
+        }
+        if allowed.is_none() && rcp_gap.is_none() {
+            rcp_gap = Some(level as u16);
+        }
+    }
+
+    // 1. An explicit Deny anywhere wins; an undecidable Deny is treated as one (fail closed).
+    if let Some(d) = deny.or(unknown_deny) {
+        return Outcome::new(Decision::ExplicitDeny, Some(d), Some(d.layer()));
+    }
+    // 2-3. RCPs, then SCPs: every level needs an Allow.
+    if let Some(level) = rcp_gap {
+        return Outcome::new(Decision::ImplicitDeny, None, Some(Layer::Rcp(level)));
+    }
+    if let Some(level) = scp_gap {
+        return Outcome::new(Decision::ImplicitDeny, None, Some(Layer::Scp(level)));
+    }
+    let rp_allow = resource
+        .allow
+        .map(|s| StatementId::new(Layer::Resource, 0, s as usize));
+    let rp_class = resource.allow_class;
+    let allow_rp = || Outcome::new(Decision::Allow, rp_allow, None);
+    let deny_at = |layer: Layer| Outcome::new(Decision::ImplicitDeny, None, Some(layer));
+    let same_account = match (req.caller().account(), req.resource_account_of(q.resource)) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    let needs_rp = requires_resource_policy(req.action_lower());
+    match req.caller() {
+        // Callers without identity policies get access only from the resource policy.
+        Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => {
+            if rp_class.is_some() {
+                allow_rp()
+            } else {
+                deny_at(Layer::Resource)
+            }
+        }
+        // The root user has full access in its own account; elsewhere it needs a grant.
+        Caller::Root { .. } => {
+            if (same_account && !needs_rp) || rp_class.is_some() {
+                Outcome::new(Decision::Allow, rp_allow, None)
+            } else {
+                deny_at(Layer::Resource)
+            }
+        }
+        Caller::User { .. } | Caller::RoleSession { .. } | Caller::FederatedUser { .. } => {
+            let boundary_ok = set.boundary.is_none() || boundary.allow.is_some();
+            let session_ok = match req.caller() {
+                Caller::FederatedUser { .. } => set.session.is_some() && session.allow.is_some(),
+                Caller::RoleSession { .. } => set.session.is_none() || session.allow.is_some(),
+                _ => true,
+            };
+            let identity_allow = identity.allow.map(|s| {
+                StatementId::new(
+                    Layer::Identity,
+                    identity_policy.unwrap_or(0) as usize,
+                    s as usize,
+                )
+            });
+            let limits = |allow: Outcome| {
+                if !boundary_ok {
+                    deny_at(Layer::PermissionsBoundary)
+                } else if !session_ok {
+                    deny_at(Layer::Session)
+                } else {
+                    allow
+                }
+            };
+            if same_account {
+                if needs_rp && rp_class.is_none() {
+                    return deny_at(Layer::Resource);
+                }
+                match rp_class {
+                    Some(Class::Direct) => allow_rp(),
+                    Some(Class::ViaRole) => limits(allow_rp()),
+                    Some(Class::Account) | None => match identity_allow {
+                        Some(id) => limits(Outcome::new(Decision::Allow, Some(id), None)),
+                        None => deny_at(Layer::Identity),
+                    },
+                }
+            } else {
+                match (rp_class, identity_allow) {
+                    (None, _) => deny_at(Layer::Resource),
+                    (Some(_), None) => deny_at(Layer::Identity),
+                    (Some(_), Some(id)) => limits(Outcome::new(Decision::Allow, Some(id), None)),
+                }
+            }
+        }
+    }
+}
+
+/// Decides a whole request: every resource must be allowed; an explicit deny on any resource wins
+/// over an implicit one.
+pub(crate) fn decide<O: Observer>(
+    set: &PolicySet,
+    req: &Request,
+    obs: &mut O,
+    mut per_resource: impl FnMut(&str, Outcome),
+) -> Outcome {
+    let mut result: Option<Outcome> = None;
+    let resources = req.resources();
+    let star: [Box<str>; 0] = [];
+    let mut eval_one = |resource: &str| {
+        let q = Query {
+            req,
+            resource,
+            parts: ArnParts::parse(resource),
+            has_boundary: set.boundary.is_some(),
+        };
+        let o = decide_resource(set, &q, obs);
+        per_resource(resource, o);
+        let better = match (&result, o.decision()) {
+            (None, _) => true,
+            (Some(r), Decision::ExplicitDeny) => r.decision() != Decision::ExplicitDeny,
+            (Some(r), Decision::ImplicitDeny) => r.decision() == Decision::Allow,
+            (Some(_), Decision::Allow) => false,
+        };
+        if better {
+            result = Some(o);
+        }
+    };
+    if resources.is_empty() {
+        eval_one("*");
+    } else {
+        for r in resources.iter().chain(star.iter()) {
+            eval_one(r);
+        }
+    }
+    result.unwrap_or(Outcome::new(Decision::ImplicitDeny, None, None))
+}

@@ -1,0 +1,335 @@
+//! Evaluating requests under AWS's decision logic.
+//!
+//! Build a [`PolicySet`] once from the policies that apply to a principal and a resource
+//! (identity policies, a resource-based policy, a permissions boundary, a session policy, SCP and
+//! RCP levels), then evaluate many [`Request`]s against it:
+//!
+//! * [`PolicySet::decide`] returns an [`Outcome`] (the decision, one decisive statement, and the
+//!   layer that blocked an implicit deny) without allocating;
+//! * [`PolicySet::evaluate`] returns an [`EvaluationResult`] that also explains the decision: every
+//!   decisive statement with its location, per-layer verdicts, the context keys the policies read
+//!   that the request did not supply, what could not be evaluated, and (on request) a per-statement
+//!   trace with each condition's verdict and the context value it compared.
+//!
+//! ```
+//! use iam_core::{Policy, eval::{PolicySet, Request, Decision}};
+//!
+//! let identity = Policy::parse(r#"{"Version": "2012-10-17", "Statement": {
+//!     "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*",
+//!     "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}}"#)?;
+//! let set = PolicySet::builder().identity("reports", identity).build();
+//! let request = Request::new("arn:aws:iam::111122223333:user/alice", "s3:GetObject")?
+//!     .resource("arn:aws:s3:::reports/q3.csv")
+//!     .context("aws:SourceIp", "203.0.113.7");
+//! assert_eq!(set.decide(&request).decision(), Decision::Allow);
+//! let elsewhere = request.clone().context("aws:SourceIp", "198.51.100.1");
+//! assert_eq!(set.decide(&elsewhere).decision(), Decision::ImplicitDeny);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The rules, and the choices made where AWS is silent, are listed in `docs/semantics.md`.
+
+mod compile;
+mod engine;
+mod explain;
+mod glob;
+mod request;
+pub mod simulation;
+mod variables;
+
+pub use compile::CompiledPolicy;
+pub use explain::{
+    ConditionTrace, DecisiveStatement, EvaluationResult, LayerVerdict, ResourceResult,
+    StatementTrace, Unevaluable,
+};
+pub use request::{Caller, Context, ContextValue, Request, RequestError, Scalar};
+
+use crate::model::Policy;
+use compile::Side;
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// AWS's answer to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Decision {
+    /// The request is allowed.
+    Allow,
+    /// A `Deny` statement applies (or a `Deny` that could not be evaluated: fail closed).
+    ExplicitDeny,
+    /// Nothing allows the request, or a layer that must allow does not.
+    ImplicitDeny,
+}
+
+impl Decision {
+    /// `allow`, `explicitDeny` or `implicitDeny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "allow",
+            Decision::ExplicitDeny => "explicitDeny",
+            Decision::ImplicitDeny => "implicitDeny",
+        }
+    }
+
+    /// Parses the names above (also `deny` for an explicit deny, any case, `_`/`-` ignored).
+    pub fn from_name(s: &str) -> Option<Decision> {
+        let n: String = s
+            .chars()
+            .filter(|c| *c != '_' && *c != '-' && *c != ' ')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match n.as_str() {
+            "allow" | "allowed" => Some(Decision::Allow),
+            "explicitdeny" | "deny" | "explicitlydenied" => Some(Decision::ExplicitDeny),
+            "implicitdeny" | "implicitlydenied" => Some(Decision::ImplicitDeny),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Decision::Allow => "Allow",
+            Decision::ExplicitDeny => "explicit Deny",
+            Decision::ImplicitDeny => "implicit Deny",
+        })
+    }
+}
+
+/// A kind of policy in the decision flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// Identity-based policies of the caller.
+    Identity,
+    /// The resource-based policy (bucket policy, key policy, trust policy, …).
+    Resource,
+    /// The caller's permissions boundary.
+    PermissionsBoundary,
+    /// The session policy of the caller's session.
+    Session,
+    /// SCPs at one level of the organization (0 = the first level given).
+    Scp(u16),
+    /// RCPs at one level of the organization.
+    Rcp(u16),
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Layer::Identity => f.write_str("identity"),
+            Layer::Resource => f.write_str("resource"),
+            Layer::PermissionsBoundary => f.write_str("permissionsBoundary"),
+            Layer::Session => f.write_str("session"),
+            Layer::Scp(l) => write!(f, "scp[{l}]"),
+            Layer::Rcp(l) => write!(f, "rcp[{l}]"),
+        }
+    }
+}
+
+impl Serialize for Layer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Identifies one statement of one policy in a [`PolicySet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatementId {
+    layer: Layer,
+    policy: u16,
+    statement: u32,
+}
+
+impl StatementId {
+    pub(crate) fn new(layer: Layer, policy: usize, statement: usize) -> Self {
+        StatementId {
+            layer,
+            policy: policy as u16,
+            statement: statement as u32,
+        }
+    }
+
+    /// The layer.
+    pub fn layer(&self) -> Layer {
+        self.layer
+    }
+
+    /// The index of the policy within its layer (identity policies and each SCP/RCP level hold
+    /// several).
+    pub fn policy(&self) -> usize {
+        self.policy as usize
+    }
+
+    /// The index of the statement within its policy.
+    pub fn statement(&self) -> usize {
+        self.statement as usize
+    }
+}
+
+/// The decision without explanations; returned by [`PolicySet::decide`] without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    decision: Decision,
+    decisive: Option<StatementId>,
+    blocked_by: Option<Layer>,
+}
+
+impl Outcome {
+    pub(crate) fn new(
+        decision: Decision,
+        decisive: Option<StatementId>,
+        blocked_by: Option<Layer>,
+    ) -> Self {
+        Outcome {
+            decision,
+            decisive,
+            blocked_by,
+        }
+    }
+
+    /// The decision.
+    pub fn decision(&self) -> Decision {
+        self.decision
+    }
+
+    /// Whether the request is allowed.
+    pub fn is_allowed(&self) -> bool {
+        self.decision == Decision::Allow
+    }
+
+    /// A decisive statement: the Deny that applied, or an Allow that granted. `None` for an
+    /// implicit deny, and for the root user's own-account access.
+    pub fn decisive(&self) -> Option<StatementId> {
+        self.decisive
+    }
+
+    /// For a deny, the layer that decided it: where the explicit Deny is, or the layer that had
+    /// to allow and did not.
+    pub fn blocked_by(&self) -> Option<Layer> {
+        self.blocked_by
+    }
+}
+
+/// A set of compiled policies that apply to requests: compile once, evaluate many times.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub(crate) identity: Vec<CompiledPolicy>,
+    pub(crate) resource: Option<CompiledPolicy>,
+    pub(crate) boundary: Option<CompiledPolicy>,
+    pub(crate) session: Option<CompiledPolicy>,
+    pub(crate) scps: Vec<Vec<CompiledPolicy>>,
+    pub(crate) rcps: Vec<Vec<CompiledPolicy>>,
+}
+
+/// Builds a [`PolicySet`].
+#[derive(Debug, Default)]
+pub struct PolicySetBuilder {
+    set: PolicySet,
+}
+
+impl PolicySetBuilder {
+    /// Adds an identity-based policy of the caller.
+    pub fn identity(mut self, name: &str, policy: impl Into<Arc<Policy>>) -> Self {
+        self.set
+            .identity
+            .push(CompiledPolicy::new(name, policy.into(), Side::Identity));
+        self
+    }
+
+    /// Sets the resource-based policy (bucket policy, key policy, role trust policy, …).
+    pub fn resource(mut self, name: &str, policy: impl Into<Arc<Policy>>) -> Self {
+        self.set.resource = Some(CompiledPolicy::new(name, policy.into(), Side::Resource));
+        self
+    }
+
+    /// Sets the caller's permissions boundary.
+    pub fn permissions_boundary(mut self, name: &str, policy: impl Into<Arc<Policy>>) -> Self {
+        self.set.boundary = Some(CompiledPolicy::new(name, policy.into(), Side::Identity));
+        self
+    }
+
+    /// Sets the session policy of the caller's session.
+    pub fn session(mut self, name: &str, policy: impl Into<Arc<Policy>>) -> Self {
+        self.set.session = Some(CompiledPolicy::new(name, policy.into(), Side::Identity));
+        self
+    }
+
+    /// Adds one level of SCPs (root, OU, …, account): the request needs an Allow at every level.
+    pub fn scp_level(mut self, policies: Vec<(String, Arc<Policy>)>) -> Self {
+        self.set.scps.push(
+            policies
+                .into_iter()
+                .map(|(n, p)| CompiledPolicy::new(&n, p, Side::Identity))
+                .collect(),
+        );
+        self
+    }
+
+    /// Adds one level of RCPs: the request needs an Allow at every level.
+    pub fn rcp_level(mut self, policies: Vec<(String, Arc<Policy>)>) -> Self {
+        self.set.rcps.push(
+            policies
+                .into_iter()
+                .map(|(n, p)| CompiledPolicy::new(&n, p, Side::Resource))
+                .collect(),
+        );
+        self
+    }
+
+    /// Finishes the set.
+    pub fn build(self) -> PolicySet {
+        self.set
+    }
+}
+
+impl PolicySet {
+    /// Starts building a set.
+    pub fn builder() -> PolicySetBuilder {
+        PolicySetBuilder::default()
+    }
+
+    /// Decides a request without explanations and without allocating.
+    pub fn decide(&self, request: &Request) -> Outcome {
+        engine::decide(self, request, &mut engine::Quiet, |_, _| {})
+    }
+
+    /// Decides a request and explains the decision. With `trace`, the result also holds every
+    /// statement's evaluation (action, resource, principal, each condition).
+    pub fn evaluate(&self, request: &Request, trace: bool) -> EvaluationResult {
+        explain::evaluate(self, request, trace)
+    }
+
+    /// The compiled policy behind a statement id.
+    pub fn policy(&self, id: StatementId) -> Option<&CompiledPolicy> {
+        match id.layer {
+            Layer::Identity => self.identity.get(id.policy()),
+            Layer::Resource => self.resource.as_ref(),
+            Layer::PermissionsBoundary => self.boundary.as_ref(),
+            Layer::Session => self.session.as_ref(),
+            Layer::Scp(l) => self.scps.get(l as usize)?.get(id.policy()),
+            Layer::Rcp(l) => self.rcps.get(l as usize)?.get(id.policy()),
+        }
+    }
+
+    /// Every layer present in the set, in evaluation order.
+    pub fn layers(&self) -> Vec<Layer> {
+        let mut v = Vec::new();
+        if !self.identity.is_empty() {
+            v.push(Layer::Identity);
+        }
+        if self.resource.is_some() {
+            v.push(Layer::Resource);
+        }
+        if self.boundary.is_some() {
+            v.push(Layer::PermissionsBoundary);
+        }
+        if self.session.is_some() {
+            v.push(Layer::Session);
+        }
+        v.extend((0..self.scps.len()).map(|l| Layer::Scp(l as u16)));
+        v.extend((0..self.rcps.len()).map(|l| Layer::Rcp(l as u16)));
+        v
+    }
+}

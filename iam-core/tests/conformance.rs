@@ -1,0 +1,119 @@
+//! Runs every case in `corpus/conformance/*.json` through the engine.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use iam_core::eval::simulation::Simulation;
+use iam_core::eval::Decision;
+use serde_json::{json, Value as Json};
+use std::path::Path;
+
+#[test]
+fn conformance_corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/conformance");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut total = 0;
+    let mut failures = Vec::new();
+    for file in &files {
+        let doc: Json = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            total += 1;
+            let name = format!(
+                "{}: {}",
+                file.file_name().unwrap().to_string_lossy(),
+                case["name"].as_str().unwrap()
+            );
+            let text = serde_json::to_string(
+                &json!({"policies": case["policies"], "requests": [case["request"]]}),
+            )
+            .unwrap();
+            let sim = match Simulation::parse(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    failures.push(format!("{name}: does not parse: {e}"));
+                    continue;
+                }
+            };
+            let result = &sim.run(None, false)[0];
+            let fast = sim.policy_set().decide(&sim.requests()[0]);
+            let expect = &case["expect"];
+            let want = Decision::from_name(expect["decision"].as_str().unwrap()).unwrap();
+            if result.decision() != want {
+                failures.push(format!(
+                    "{name}: got {}, want {}; {}",
+                    result.decision(),
+                    want,
+                    result.summary()
+                ));
+                continue;
+            }
+            if fast.decision() != result.decision() {
+                failures.push(format!(
+                    "{name}: decide() says {} but evaluate() says {}",
+                    fast.decision(),
+                    result.decision()
+                ));
+            }
+            if let Some(list) = expect.get("decisive") {
+                let mut want: Vec<String> = list
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}/{}/{}",
+                            d["layer"].as_str().unwrap(),
+                            d["policy"],
+                            d["statement"]
+                        )
+                    })
+                    .collect();
+                let mut got: Vec<String> = result
+                    .decisive()
+                    .iter()
+                    .map(|d| format!("{}/{}/{}", d.layer(), d.policy_index(), d.statement_index()))
+                    .collect();
+                want.sort();
+                got.sort();
+                if want != got {
+                    failures.push(format!("{name}: decisive {got:?}, want {want:?}"));
+                }
+            }
+            if let Some(b) = expect.get("blockedBy") {
+                let got = result.blocked_by().map(|l| l.to_string());
+                if got.as_deref() != b.as_str() {
+                    failures.push(format!("{name}: blocked by {got:?}, want {b}"));
+                }
+            }
+            if let Some(m) = expect.get("missingContextKeys") {
+                let want: Vec<&str> = m
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.as_str().unwrap())
+                    .collect();
+                if result.missing_context_keys() != want.as_slice() {
+                    failures.push(format!(
+                        "{name}: missing keys {:?}, want {want:?}",
+                        result.missing_context_keys()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(total >= 300, "only {total} conformance cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {total} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
