@@ -11,12 +11,14 @@ pub mod alloc {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
     static PEAK: AtomicUsize = AtomicUsize::new(0);
 
     /// The counting allocator; install with `#[global_allocator]`.
     pub struct Counting;
 
     fn grow(n: usize) {
+        COUNT.fetch_add(1, Ordering::Relaxed);
         let now = LIVE.fetch_add(n, Ordering::Relaxed) + n;
         PEAK.fetch_max(now, Ordering::Relaxed);
     }
@@ -46,6 +48,11 @@ pub mod alloc {
             }
             p
         }
+    }
+
+    /// How many allocations (and reallocations) have been made so far.
+    pub fn allocations() -> usize {
+        COUNT.load(Ordering::Relaxed)
     }
 
     /// Bytes currently allocated.

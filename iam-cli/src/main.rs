@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod inputs;
+mod simulate;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -25,6 +26,10 @@ struct Cli {
 enum Command {
     /// Parse policies and check them against the rules of their policy type.
     Validate(validate::Args),
+    /// Evaluate the requests of a simulation file against its policies.
+    Simulate(simulate::SimulateArgs),
+    /// Evaluate one request given on the command line.
+    Eval(Box<simulate::EvalArgs>),
 }
 
 /// Output format shared by subcommands.
@@ -78,5 +83,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Simulate(args) => simulate::run_simulate(args),
+        Command::Eval(args) => simulate::run_eval(*args),
     }
 }

@@ -99,8 +99,7 @@ impl Query<'_> {
 
 fn action_matches(st: &CompiledStatement, req: &Request) -> bool {
     let service = req.service_lower();
-    let action = req.action_lower();
-    let name = action.split_once(':').map_or("", |(_, n)| n);
+    let name = req.name_lower();
     let any = st.actions.iter().any(|a| match a {
         ActionPattern::All => true,
         ActionPattern::Service {
@@ -544,7 +543,7 @@ pub(crate) fn scan<O: Observer>(
             visit(i);
         }
     } else {
-        policy.for_candidates(q.req.service_lower(), q.req.action_lower(), visit);
+        policy.for_candidates(q.req.service_lower(), q.req.name_lower(), visit);
     }
     facts
 }

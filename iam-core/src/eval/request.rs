@@ -2,7 +2,7 @@
 
 use crate::arn::ArnParts;
 use crate::values::{self, Instant};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -390,6 +390,8 @@ pub struct Request {
     caller: Caller,
     action: Box<str>,
     action_lower: Box<str>,
+    /// Where the `:` is in `action_lower`.
+    colon: usize,
     resources: Vec<Box<str>>,
     context: Context,
     resource_account: Option<Box<str>>,
@@ -422,6 +424,7 @@ impl Request {
         derive_context(&caller, &mut context);
         Ok(Request {
             caller,
+            colon: action.find(':').unwrap_or(0),
             action_lower: action.to_ascii_lowercase().into_boxed_str(),
             action: action.into(),
             resources: Vec::new(),
@@ -489,7 +492,12 @@ impl Request {
 
     /// The service prefix of the action, lower-cased.
     pub(crate) fn service_lower(&self) -> &str {
-        self.action_lower.split(':').next().unwrap_or("")
+        self.action_lower.get(..self.colon).unwrap_or("")
+    }
+
+    /// The action name after the service prefix, lower-cased.
+    pub(crate) fn name_lower(&self) -> &str {
+        self.action_lower.get(self.colon + 1..).unwrap_or("")
     }
 
     /// The resources evaluated: the ones given, or `*` when none were given or the action is

@@ -138,27 +138,34 @@ fn error(doc: &Document, at: Value<'_>, message: &str) -> Diagnostic {
     )
 }
 
-/// Parses a policy written inside a larger document, re-locating its diagnostics into that
-/// document.
+/// Parses a policy written inside a larger document. The policy keeps the positions it has in
+/// that document (the text before it is blanked to spaces, line breaks kept), so explanations and
+/// errors point at the right line of the simulation file; JSON paths are prefixed for errors.
 fn read_policy(
     doc: &Document,
     value: Value<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Arc<Policy>> {
-    let text = value.source_text();
+    let start = value.span().start as usize;
+    let end = value.span().end as usize;
+    let prefix = doc.source().get(..start).unwrap_or("");
+    let mut text = String::with_capacity(end);
+    // One space per byte keeps byte offsets; line breaks keep line numbers.
+    text.extend(prefix.bytes().map(|b| {
+        if b == b'\n' || b == b'\r' {
+            b as char
+        } else {
+            ' '
+        }
+    }));
+    text.push_str(value.source_text());
     let base = doc.path_of(value.id());
-    let offset = value.span().start;
-    match Policy::parse_with_limits(text, &Limits::default()) {
+    match Policy::parse_with_limits(&text, &Limits::default()) {
         Ok(p) => Some(Arc::new(p)),
         Err(e) => {
             for d in e.into_diagnostics() {
-                let span = d.location().span();
                 let path = format!("{base}{}", d.location().path());
-                let loc = Location::new(
-                    doc.source(),
-                    path,
-                    crate::Span::new(span.start + offset, span.end + offset),
-                );
+                let loc = Location::new(doc.source(), path, d.location().span());
                 let mut moved = Diagnostic::new(d.code(), d.severity(), d.message(), loc);
                 if let Some(h) = d.help() {
                     moved = moved.with_help(h);

@@ -1,0 +1,176 @@
+//! Evaluation benchmark: iam-core against @cloud-copilot/iam-simulate on the same requests.
+//!
+//! Run with `cargo run --release -p iam-bench --bin eval-bench [-- --seconds S]`.
+//!
+//! For each workload in `bench/workloads/` ((a) a 3-statement policy with conditions, (b) a
+//! 10-statement policy) it measures `PolicySet::decide` on a compiled set, counts heap allocations
+//! during the timed loop, then runs the same requests through iam-simulate's raw engine in a
+//! separate Node process (`bench/js/iam-simulate-bench.mjs`; AGPL, never linked) and prints the
+//! ratio. Both engines' decisions are compared request by request.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use iam_bench::alloc::{self, Counting};
+use iam_core::eval::simulation::Simulation;
+use iam_core::eval::{Decision, Request};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn bench_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+struct Measured {
+    per_second: f64,
+    ns: f64,
+    allocations: usize,
+}
+
+fn measure(seconds: f64, mut f: impl FnMut(usize)) -> Measured {
+    for i in 0..10_000 {
+        f(i);
+    }
+    let mut n = 0usize;
+    let before = alloc::allocations();
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds {
+        for _ in 0..1000 {
+            f(n);
+            n += 1;
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    Measured {
+        per_second: n as f64 / elapsed,
+        ns: elapsed * 1e9 / n as f64,
+        allocations: alloc::allocations() - before,
+    }
+}
+
+fn peer(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>)> {
+    let js = bench_dir().join("js");
+    if Command::new("node").arg("--version").output().is_err() {
+        eprintln!("node is not installed: skipping iam-simulate");
+        return None;
+    }
+    if !js.join("node_modules/@cloud-copilot/iam-simulate").exists() {
+        let ok = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&js)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if !ok {
+            eprintln!("could not install iam-simulate with npm: skipping it");
+            return None;
+        }
+    }
+    let out = Command::new("node")
+        .arg(js.join("iam-simulate-bench.mjs"))
+        .arg(workload)
+        .args(["--seconds", &seconds.to_string()])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "iam-simulate failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let decisions = v["decisions"]
+        .as_array()?
+        .iter()
+        .map(|d| d.as_str().unwrap_or("").to_string())
+        .collect();
+    Some((
+        v["rawPerSecond"].as_f64()?,
+        v["unsafePerSecond"].as_f64()?,
+        decisions,
+    ))
+}
+
+fn their_name(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "Allowed",
+        Decision::ExplicitDeny => "ExplicitlyDenied",
+        Decision::ImplicitDeny => "ImplicitlyDenied",
+    }
+}
+
+fn main() {
+    let seconds: f64 = std::env::args()
+        .skip_while(|a| a != "--seconds")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2.0);
+    println!(
+        "{:<40} {:>14} {:>10} {:>8} {:>16} {:>10} {:>9}",
+        "workload", "iam-core eval/s", "ns/eval", "allocs", "iam-simulate e/s", "ratio", "agree"
+    );
+    for name in ["three-statements.json", "ten-statements.json"] {
+        let path = bench_dir().join("workloads").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let sim = Simulation::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let set = sim.policy_set();
+        let requests: Vec<Request> = sim.requests().to_vec();
+        let ours: Vec<Decision> = requests.iter().map(|r| set.decide(r).decision()).collect();
+        let mut sink = 0usize;
+        let m = measure(seconds, |i| {
+            let r = &requests[i % requests.len()];
+            sink += set.decide(r).decision() as usize;
+        });
+        let explained = measure(seconds / 4.0, |i| {
+            let r = &requests[i % requests.len()];
+            sink += set.evaluate(r, false).decisive().len();
+        });
+        std::hint::black_box(sink);
+        let (theirs, ratio, agree) = match peer(&path, seconds) {
+            Some((raw, _unsafe, decisions)) => {
+                let same = ours
+                    .iter()
+                    .zip(&decisions)
+                    .filter(|(a, b)| their_name(**a) == b.as_str())
+                    .count();
+                (
+                    format!("{raw:.0}"),
+                    format!("{:.0}x", m.per_second / raw),
+                    format!("{same}/{}", ours.len()),
+                )
+            }
+            None => ("n/a".into(), "n/a".into(), "n/a".into()),
+        };
+        println!(
+            "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",
+            format!(
+                "{} ({} requests)",
+                name.trim_end_matches(".json"),
+                requests.len()
+            ),
+            m.per_second,
+            m.ns,
+            m.allocations,
+            theirs,
+            ratio,
+            agree
+        );
+        println!(
+            "{:<40} {:>14.0} {:>10.1} {:>8}",
+            "  with explanations (evaluate)",
+            explained.per_second,
+            explained.ns,
+            explained.allocations
+        );
+    }
+    println!("\ntargets: >= 500x iam-simulate's raw engine, < 1000 ns per evaluation, 0 allocations in decide()");
+}
