@@ -25,7 +25,8 @@ step "the README's main command"
 cargo run --quiet --release --locked -p iam-cli -- validate --type identity corpus/managed/policies \
   | tail -n 1
 
-step "benchmark smoke run (one round; figures are not checked here)"
+step "benchmark smoke runs (short; figures are not checked here)"
 cargo run --quiet --release --locked -p iam-bench --bin parse-bench -- --rounds 1 >/dev/null
+cargo run --quiet --release --locked -p iam-bench --bin eval-bench -- --seconds 0.2
 
 step "all checks passed"

@@ -140,3 +140,78 @@ fn usage_errors_exit_2() {
     assert_eq!(iam(&["frobnicate"], None).status.code(), Some(2));
     assert_eq!(iam(&["--version"], None).status.code(), Some(0));
 }
+
+#[test]
+fn simulate_prints_one_result_per_request() {
+    let o = iam(&["simulate", "--format", "json", "corpus/simulations/bucket-access.json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let decisions: Vec<_> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["result"]["decision"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(decisions, ["allow", "explicitDeny", "implicitDeny"]);
+    let denied = &v[1]["result"]["decisive"][0];
+    assert_eq!(denied["sid"], "DenyInsecureTransport");
+    assert_eq!(denied["layer"], "resource");
+    // Inline policies keep their positions in the simulation file.
+    assert_eq!(denied["location"]["start"]["line"], 26);
+    assert_eq!(v[0]["name"], "from the office over TLS");
+
+    let o = iam(&["simulate", "--trace", "corpus/simulations/bucket-access.json"], None);
+    let out = stdout(&o);
+    assert!(out.contains("request 2 (from the office over plain HTTP)"), "{out}");
+    assert!(out.contains("Bool aws:SecureTransport [\"false\"] vs [\"false\"]: true"), "{out}");
+}
+
+#[test]
+fn simulate_reports_file_errors_with_locations() {
+    let bad = r#"{"policies": {"identity": [{"Statement": {"Effect": "Alow", "Action": "*", "Resource": "*"}}]},
+ "requests": [{"principal": "bob", "action": "s3:GetObject"}]}"#;
+    let o = iam(&["simulate", "-"], Some(bad));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error[INVALID_EFFECT]"), "{err}");
+    assert!(err.contains("/policies/identity/0/Statement/Effect"), "{err}");
+    assert!(err.contains("/requests/0/principal"), "{err}");
+}
+
+#[test]
+fn eval_one_request_from_flags() {
+    let args = [
+        "eval",
+        "--identity",
+        "corpus/examples/policies/s3-ip-and-mfa-conditions.json",
+        "--principal",
+        "arn:aws:sts::111122223333:assumed-role/Dev/s1",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::example-data/report.csv",
+        "--context",
+        "aws:SourceIp=203.0.113.9",
+        "--context",
+        "aws:MultiFactorAuthPresent=true",
+        "--format",
+        "json",
+        "--explain",
+    ];
+    let o = iam(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["result"]["decision"], "allow");
+    assert_eq!(v[0]["result"]["trace"][0]["conditions"][1]["result"], true);
+
+    let mut no_mfa = args.to_vec();
+    no_mfa[12] = "aws:MultiFactorAuthPresent=false";
+    let v: serde_json::Value = serde_json::from_str(&stdout(&iam(&no_mfa, None))).unwrap();
+    assert_eq!(v[0]["result"]["decision"], "implicitDeny");
+
+    let o = iam(&["eval", "--principal", "bob", "--action", "s3:GetObject"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let o = iam(&["eval", "--identity", "corpus/malformed/bad-effect.json", "--action", "s3:GetObject"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("INVALID_EFFECT"));
+}

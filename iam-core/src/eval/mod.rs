@@ -50,6 +50,16 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 
+/// Knowledge about actions that the engine asks for: whether AWS authorises an action only against
+/// `Resource: "*"` (it has no resource-level permissions). The embedded action catalog implements
+/// it; any other source can too. Without one, requests carry the answer themselves
+/// ([`Request::wildcard_only_action`]).
+pub trait ActionCatalog {
+    /// `Some(true)` if `action` (`service:Action`, any case) has no resource-level permissions,
+    /// `Some(false)` if it has, `None` if the catalog does not know the action.
+    fn is_wildcard_only(&self, action: &str) -> Option<bool>;
+}
+
 /// AWS's answer to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -476,6 +476,15 @@ impl Request {
         self
     }
 
+    /// Sets the wildcard-only flag from a catalog of actions, when the catalog knows the action.
+    /// See [`ActionCatalog`](super::ActionCatalog).
+    pub fn classify_with(mut self, catalog: &dyn super::ActionCatalog) -> Self {
+        if let Some(yes) = catalog.is_wildcard_only(&self.action) {
+            self.wildcard_only_action = yes;
+        }
+        self
+    }
+
     /// The caller.
     pub fn caller(&self) -> &Caller {
         &self.caller
@@ -652,6 +661,25 @@ mod tests {
         );
         assert!(Request::new("anonymous", "s3:*").is_err());
         assert!(Request::new("anonymous", "GetObject").is_err());
+    }
+
+    #[test]
+    fn a_catalog_sets_the_wildcard_only_flag() {
+        struct Catalog;
+        impl crate::eval::ActionCatalog for Catalog {
+            fn is_wildcard_only(&self, action: &str) -> Option<bool> {
+                match action.to_ascii_lowercase().as_str() {
+                    "s3:listallmybuckets" => Some(true),
+                    "s3:getobject" => Some(false),
+                    _ => None,
+                }
+            }
+        }
+        let r = Request::new("anonymous", "s3:ListAllMyBuckets").unwrap().resource("arn:aws:s3:::b");
+        assert!(r.clone().classify_with(&Catalog).is_wildcard_only());
+        assert!(r.classify_with(&Catalog).resources().is_empty());
+        let r = Request::new("anonymous", "ec2:RunInstances").unwrap().wildcard_only_action(true);
+        assert!(r.classify_with(&Catalog).is_wildcard_only(), "unknown actions keep the flag");
     }
 
     #[test]
