@@ -143,8 +143,21 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn simulate_prints_one_result_per_request() {
-    let o = iam(&["simulate", "--format", "json", "corpus/simulations/bucket-access.json"], None);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = iam(
+        &[
+            "simulate",
+            "--format",
+            "json",
+            "corpus/simulations/bucket-access.json",
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let decisions: Vec<_> = v
         .as_array()
@@ -160,10 +173,23 @@ fn simulate_prints_one_result_per_request() {
     assert_eq!(denied["location"]["start"]["line"], 26);
     assert_eq!(v[0]["name"], "from the office over TLS");
 
-    let o = iam(&["simulate", "--trace", "corpus/simulations/bucket-access.json"], None);
+    let o = iam(
+        &[
+            "simulate",
+            "--trace",
+            "corpus/simulations/bucket-access.json",
+        ],
+        None,
+    );
     let out = stdout(&o);
-    assert!(out.contains("request 2 (from the office over plain HTTP)"), "{out}");
-    assert!(out.contains("Bool aws:SecureTransport [\"false\"] vs [\"false\"]: true"), "{out}");
+    assert!(
+        out.contains("request 2 (from the office over plain HTTP)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Bool aws:SecureTransport [\"false\"] vs [\"false\"]: true"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -174,7 +200,10 @@ fn simulate_reports_file_errors_with_locations() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("error[INVALID_EFFECT]"), "{err}");
-    assert!(err.contains("/policies/identity/0/Statement/Effect"), "{err}");
+    assert!(
+        err.contains("/policies/identity/0/Statement/Effect"),
+        "{err}"
+    );
     assert!(err.contains("/requests/0/principal"), "{err}");
 }
 
@@ -199,7 +228,12 @@ fn eval_one_request_from_flags() {
         "--explain",
     ];
     let o = iam(&args, None);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v[0]["result"]["decision"], "allow");
     assert_eq!(v[0]["result"]["trace"][0]["conditions"][1]["result"], true);
@@ -209,9 +243,21 @@ fn eval_one_request_from_flags() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&iam(&no_mfa, None))).unwrap();
     assert_eq!(v[0]["result"]["decision"], "implicitDeny");
 
-    let o = iam(&["eval", "--principal", "bob", "--action", "s3:GetObject"], None);
+    let o = iam(
+        &["eval", "--principal", "bob", "--action", "s3:GetObject"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
-    let o = iam(&["eval", "--identity", "corpus/malformed/bad-effect.json", "--action", "s3:GetObject"], None);
+    let o = iam(
+        &[
+            "eval",
+            "--identity",
+            "corpus/malformed/bad-effect.json",
+            "--action",
+            "s3:GetObject",
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("INVALID_EFFECT"));
 }

@@ -675,11 +675,18 @@ mod tests {
                 }
             }
         }
-        let r = Request::new("anonymous", "s3:ListAllMyBuckets").unwrap().resource("arn:aws:s3:::b");
+        let r = Request::new("anonymous", "s3:ListAllMyBuckets")
+            .unwrap()
+            .resource("arn:aws:s3:::b");
         assert!(r.clone().classify_with(&Catalog).is_wildcard_only());
         assert!(r.classify_with(&Catalog).resources().is_empty());
-        let r = Request::new("anonymous", "ec2:RunInstances").unwrap().wildcard_only_action(true);
-        assert!(r.classify_with(&Catalog).is_wildcard_only(), "unknown actions keep the flag");
+        let r = Request::new("anonymous", "ec2:RunInstances")
+            .unwrap()
+            .wildcard_only_action(true);
+        assert!(
+            r.classify_with(&Catalog).is_wildcard_only(),
+            "unknown actions keep the flag"
+        );
     }
 
     #[test]
