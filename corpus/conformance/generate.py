@@ -280,6 +280,19 @@ def combination_cases():
             {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
              "context": {"aws:PrincipalTag/team": team, "aws:PrincipalTag/env": env}},
             ALLOW if ok else IDENY))
+    tags = {"identity": [policy(allow(), deny("ec2:CreateTags", Condition={"ForAnyValue:StringEquals": {"aws:TagKeys": "admin"}}))]}
+    out.append(case("tricky #2: Deny ForAnyValue on tag keys does not fire without tags", tags,
+                    {"principal": ALICE, "action": "ec2:CreateTags", "resource": f"arn:aws:ec2:us-east-1:{A}:instance/i-1"},
+                    ALLOW, source="tricky #2"))
+    out.append(case("tricky #2: Deny ForAnyValue on tag keys fires on the admin tag", tags,
+                    {"principal": ALICE, "action": "ec2:CreateTags", "resource": f"arn:aws:ec2:us-east-1:{A}:instance/i-1",
+                     "context": {"aws:TagKeys": ["env", "admin"]}}, EDENY))
+    ipdeny = {"identity": [policy(allow(), deny("*", Condition={"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.0/24"]}}))]}
+    for ip, decision, note in [("198.51.100.7", ALLOW, "tricky #5"), ("192.0.2.1", EDENY, "tricky #5b"), (None, EDENY, "tricky #5c")]:
+        r = {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}
+        if ip:
+            r["context"] = {"aws:SourceIp": ip}
+        out.append(case(f"{note}: Deny NotIpAddress with two ranges, source {ip or 'absent (VPC endpoint)'}", ipdeny, r, decision, source=note))
     out.append(case(
         "context keys are case-insensitive",
         {"identity": [policy(allow("s3:GetObject", Condition={"StringEquals": {"AWS:PrincipalTag/Team": "dev"}}))]},

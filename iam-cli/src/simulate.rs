@@ -62,7 +62,8 @@ pub struct EvalArgs {
     /// Override the resource's account.
     #[arg(long)]
     resource_account: Option<String>,
-    /// The action is authorised only against `Resource: "*"`.
+    /// The action is authorised only against `Resource: "*"` (by default the action catalog
+    /// decides).
     #[arg(long)]
     wildcard_only_action: bool,
     /// Explain: list every statement's evaluation.

@@ -97,6 +97,7 @@
 )]
 
 pub mod arn;
+pub mod catalog;
 pub mod diagnostic;
 pub mod eval;
 pub mod limits;

@@ -32,7 +32,7 @@
 mod compile;
 mod engine;
 mod explain;
-mod glob;
+pub(crate) mod glob;
 mod request;
 pub mod simulation;
 mod variables;

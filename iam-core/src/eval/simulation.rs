@@ -20,7 +20,7 @@
 //! A policy is written inline (an object with `Statement`), or as `{"name": …, "policy": …}` to
 //! name it in explanations. A request names its `principal`, `action`, optional `resource` (one
 //! string or a list), `context` (strings, numbers, booleans, or lists of them), optional
-//! `resourceAccount` and `wildcardOnlyAction`. The same `policies` object and request shape are
+//! `resourceAccount` and `wildcardOnlyAction` (by default the embedded action catalog decides). The same `policies` object and request shape are
 //! used by the conformance cases in `corpus/conformance/`.
 //!
 //! The file is read with the same reader as policies: duplicate keys are rejected, and errors in
@@ -345,6 +345,9 @@ pub(crate) fn read_request(
             return None;
         }
     };
+    // The catalog knows which actions have no resource-level permissions; an explicit
+    // `wildcardOnlyAction` below overrides it.
+    req = req.classify_with(crate::catalog::catalog());
     let mut label = None;
     for (key, v) in value.entries() {
         match key.as_str().unwrap_or("") {
