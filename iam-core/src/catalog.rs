@@ -101,8 +101,13 @@ struct RawService {
     retired: bool,
     resource_types: Vec<(String, String, Vec<String>)>,
     condition_keys: Vec<(String, String)>,
-    actions: Vec<(String, String, Vec<(i32, u8, Vec<String>)>, Vec<String>)>,
+    actions: Vec<RawAction>,
 }
+
+/// `[resource type index, required (0/1), condition keys]`
+type RawResourceRef = (i32, u8, Vec<String>);
+/// `[name, access level code, resource types, condition keys]`
+type RawAction = (String, String, Vec<RawResourceRef>, Vec<String>);
 
 // ---- the decoded catalog -------------------------------------------------------------------------
 
