@@ -419,6 +419,14 @@ def variable_cases():
     out.append(case("variables in ARN condition values: another user", {"identity": [arnvar]},
                     {"principal": BOB, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
                      "context": {"aws:SourceArn": "arn:aws:s3:::alice-logs"}}, IDENY))
+    acctvar = policy(allow("s3:GetObject", "*", Condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:role/Dev"}}))
+    out.append(case("variables in the account field of an ARN condition value", {"identity": [acctvar]},
+                    {"principal": SESSION, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}, ALLOW))
+    icase = policy(allow("s3:GetObject", "*", Condition={"StringEqualsIgnoreCase": {"aws:PrincipalTag/owner": "${aws:username}"}}))
+    out.append(case("IgnoreCase with a variable", {"identity": [icase]},
+                    {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "context": {"aws:PrincipalTag/owner": "ALICE"}}, ALLOW))
+    out.append(case("a variable without a value is a missing context key", {"identity": [home]},
+                    {"principal": SESSION, "action": "s3:GetObject", "resource": "arn:aws:s3:::home/s1/x"}, IDENY, missing=["aws:username"]))
     numvar = policy(allow("s3:GetObject", "*", Condition={"NumericEquals": {"s3:max-keys": "${aws:PrincipalTag/n}"}}))
     out.append(case("no variables in Numeric values: the Allow is undecidable and does not allow", {"identity": [numvar]},
                     {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
@@ -626,6 +634,19 @@ def flow_cases():
     out.append(case("KMS: no key policy statement for the caller", {"resource": policy({"Effect": "Allow", "Principal": {"AWS": BOB}, "Action": "kms:*", "Resource": "*"}), "identity": [ALLOW_ALL]}, kreq, IDENY, blocked_by="resource"))
     out.append(case("KMS: key policy naming the user directly", {"resource": policy({"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "kms:Decrypt", "Resource": "*"})}, kreq, ALLOW))
     out.append(case("KMS: identity allow without a key policy", {"identity": [ALLOW_ALL]}, kreq, IDENY, blocked_by="resource"))
+    # found in review: keyless KMS actions need no key policy
+    out.append(case("KMS: actions on no key need no key policy", {"identity": [policy(allow("kms:ListKeys"))]},
+                    {"principal": ALICE, "action": "kms:ListKeys"}, ALLOW))
+    out.append(case("KMS: root lists keys", {}, {"principal": f"arn:aws:iam::{A}:root", "action": "kms:ListKeys"}, ALLOW))
+    out.append(case("the decisive statement is the one that granted (a user grant after an account grant)",
+                    {"resource": policy({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*"},
+                                        {"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*"})},
+                    req, ALLOW))
+    slr = f"arn:aws:sts::{A}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling"
+    out.append(case("SCPs do not apply to service-linked role sessions",
+                    {"identity": [ALLOW_ALL], "scps": [[ALLOW_ALL, policy(deny("ec2:TerminateInstances"))]]},
+                    {"principal": slr, "action": "ec2:TerminateInstances", "resource": f"arn:aws:ec2:us-east-1:{A}:instance/i-1"}, ALLOW))
+    out.append(case("GetCallerIdentity is not granted to anonymous callers", {}, {"principal": "anonymous", "action": "sts:GetCallerIdentity"}, IDENY))
     # decisive statements are listed
     out.append(case("every applicable deny is decisive", {"identity": [policy(allow(), deny("s3:*"), deny("s3:GetObject"))]}, req, EDENY, decisive=[("identity", 0, 1), ("identity", 0, 2)]))
     out.append(case("every applicable allow is decisive", {"identity": [policy(allow("s3:*"), allow("ec2:*"), allow("s3:GetObject"))]}, req, ALLOW, decisive=[("identity", 0, 0), ("identity", 0, 2)]))

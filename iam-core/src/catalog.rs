@@ -146,6 +146,8 @@ struct ActionData {
 /// A service with its actions, resource types and condition keys.
 #[derive(Debug, Clone)]
 pub struct Service {
+    /// Global id of the service's first action.
+    first_id: u32,
     prefix: Box<str>,
     name: Box<str>,
     retired: bool,
@@ -170,10 +172,14 @@ impl Service {
     }
     /// Every action of the service.
     pub fn actions(&self) -> impl Iterator<Item = Action<'_>> {
-        self.actions.iter().map(move |data| Action {
-            service: self,
-            data,
-        })
+        self.actions
+            .iter()
+            .enumerate()
+            .map(move |(i, data)| Action {
+                service: self,
+                data,
+                id: self.first_id + i as u32,
+            })
     }
     /// The resource types.
     pub fn resource_types(&self) -> &[ResourceType] {
@@ -190,6 +196,7 @@ impl Service {
 pub struct Action<'c> {
     service: &'c Service,
     data: &'c ActionData,
+    id: u32,
 }
 
 impl fmt::Debug for Action<'_> {
@@ -217,6 +224,11 @@ impl<'c> Action<'c> {
     pub fn name(&self) -> &'c str {
         &self.data.name
     }
+    /// The action's index in the whole catalog (for [`ActionSet`]).
+    pub fn id(&self) -> usize {
+        self.id as usize
+    }
+
     /// `service:Name`.
     pub fn full_name(&self) -> String {
         self.to_string()
@@ -258,6 +270,7 @@ pub struct Catalog {
     by_prefix: FxHashMap<Box<str>, u32>,
     global_keys: Vec<(Box<str>, Box<str>)>,
     rcp_services: Vec<Box<str>>,
+    total: usize,
 }
 
 /// The embedded catalog, decoded on first use.
@@ -285,6 +298,7 @@ impl Catalog {
             by_prefix: FxHashMap::default(),
             global_keys: Vec::new(),
             rcp_services: Vec::new(),
+            total: 0,
         }
     }
 
@@ -294,6 +308,7 @@ impl Catalog {
         let raw: RawCatalog = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
         let mut services = Vec::with_capacity(raw.services.len());
         let mut by_prefix = FxHashMap::default();
+        let mut next_id = 0u32;
         for s in raw.services {
             let actions: Vec<ActionData> = s
                 .actions
@@ -316,7 +331,10 @@ impl Catalog {
                 .map(|(i, a)| (a.lower.clone(), i as u32))
                 .collect();
             by_prefix.insert(s.prefix.as_str().into(), services.len() as u32);
+            let first_id = next_id;
+            next_id += actions.len() as u32;
             services.push(Service {
+                first_id,
                 prefix: s.prefix.into(),
                 name: s.name.into(),
                 retired: s.retired,
@@ -353,6 +371,7 @@ impl Catalog {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+            total: next_id as usize,
         })
     }
 
@@ -384,11 +403,12 @@ impl Catalog {
     pub fn action(&self, action: &str) -> Option<Action<'_>> {
         let (prefix, name) = action.split_once(':')?;
         let service = self.service(prefix)?;
-        let i = service.by_name.get(name.to_ascii_lowercase().as_str())?;
-        service
-            .actions
-            .get(*i as usize)
-            .map(|data| Action { service, data })
+        let i = *service.by_name.get(name.to_ascii_lowercase().as_str())?;
+        service.actions.get(i as usize).map(|data| Action {
+            service,
+            data,
+            id: service.first_id + i,
+        })
     }
 
     /// Every action an `Action` pattern matches (`*`, `s3:*`, `s3:Get*`, `iam:*AccessKey*`), in
@@ -414,10 +434,8 @@ impl Catalog {
         };
         let glob = Glob::new(&name.to_ascii_lowercase(), wild);
         service
-            .actions
-            .iter()
-            .filter(|a| glob.matches(&a.lower, &NoVars).unwrap_or(false))
-            .map(|data| Action { service, data })
+            .actions()
+            .filter(|a| glob.matches(&a.data.lower, &NoVars).unwrap_or(false))
             .collect()
     }
 
@@ -436,6 +454,198 @@ impl Catalog {
     /// The number of actions (all services, retired included).
     pub fn action_count(&self) -> usize {
         self.services.iter().map(|s| s.actions.len()).sum()
+    }
+}
+
+impl Catalog {
+    /// The number of action ids (the size of an [`ActionSet`]).
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    /// Whether the catalog is empty (only if the embedded data could not be decoded).
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The action with a given id.
+    pub fn action_by_id(&self, id: usize) -> Option<Action<'_>> {
+        let si = self
+            .services
+            .partition_point(|s| (s.first_id as usize) <= id)
+            .checked_sub(1)?;
+        let service = self.services.get(si)?;
+        let i = id.checked_sub(service.first_id as usize)?;
+        service.actions.get(i).map(|data| Action {
+            service,
+            data,
+            id: id as u32,
+        })
+    }
+
+    /// The set of actions an `Action`/`NotAction` element grants: the union of its patterns'
+    /// expansions, or for `NotAction` every current action outside them.
+    pub fn action_set<'a>(
+        &self,
+        patterns: impl IntoIterator<Item = &'a str>,
+        negated: bool,
+    ) -> ActionSet {
+        let mut set = ActionSet::new(self.total);
+        for p in patterns {
+            for a in self.expand(p) {
+                set.insert(a.id());
+            }
+        }
+        if negated {
+            let mut all = ActionSet::new(self.total);
+            for s in self.services.iter().filter(|s| !s.retired) {
+                for a in s.actions() {
+                    all.insert(a.id());
+                }
+            }
+            all.remove_all(&set);
+            all
+        } else {
+            set
+        }
+    }
+
+    /// Counts a set's actions by access level and by service.
+    pub fn count(&self, set: &ActionSet) -> Grants {
+        let mut g = Grants::default();
+        for id in set.iter() {
+            if let Some(a) = self.action_by_id(id) {
+                g.total += 1;
+                let i = level_index(a.access_level());
+                if let Some(n) = g.by_level.get_mut(i) {
+                    *n += 1;
+                }
+                let e = g
+                    .by_service
+                    .entry(a.service().prefix().to_string())
+                    .or_default();
+                if let Some(n) = e.get_mut(i) {
+                    *n += 1;
+                }
+            }
+        }
+        g
+    }
+
+    /// What a policy's Allow statements grant (by action, ignoring resources and conditions),
+    /// minus what its unconditional `Deny` statements on every resource take away.
+    pub fn policy_grants(&self, policy: &crate::Policy) -> ActionSet {
+        let mut allowed = ActionSet::new(self.total);
+        let mut denied = ActionSet::new(self.total);
+        for st in policy.statements() {
+            let action = st.action();
+            let set = self.action_set(action.values(), action.is_negated());
+            match st.effect() {
+                crate::Effect::Allow => allowed.insert_all(&set),
+                crate::Effect::Deny => {
+                    let everywhere = st
+                        .resource()
+                        .is_some_and(|r| !r.is_negated() && r.values().any(|v| v == "*"));
+                    if everywhere && st.conditions().len() == 0 {
+                        denied.insert_all(&set);
+                    }
+                }
+            }
+        }
+        allowed.remove_all(&denied);
+        allowed
+    }
+}
+
+fn level_index(l: AccessLevel) -> usize {
+    match l {
+        AccessLevel::List => 0,
+        AccessLevel::Read => 1,
+        AccessLevel::Tagging => 2,
+        AccessLevel::Write => 3,
+        AccessLevel::PermissionsManagement => 4,
+    }
+}
+
+/// Counts of granted actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Grants {
+    /// All actions.
+    pub total: usize,
+    /// By access level, in the order of [`AccessLevel::ALL`] (List, Read, Tagging, Write,
+    /// Permissions management).
+    pub by_level: [usize; 5],
+    /// By service prefix, each by access level.
+    pub by_service: std::collections::BTreeMap<String, [usize; 5]>,
+}
+
+impl Grants {
+    /// The count for one access level.
+    pub fn level(&self, level: AccessLevel) -> usize {
+        self.by_level.get(level_index(level)).copied().unwrap_or(0)
+    }
+}
+
+/// A set of catalog actions, as a bit set over action ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionSet {
+    words: Vec<u64>,
+}
+
+impl ActionSet {
+    /// An empty set for a catalog of `n` actions.
+    pub fn new(n: usize) -> ActionSet {
+        ActionSet {
+            words: vec![0; n.div_ceil(64)],
+        }
+    }
+    /// Adds an action id.
+    pub fn insert(&mut self, id: usize) {
+        if let Some(w) = self.words.get_mut(id / 64) {
+            *w |= 1 << (id % 64);
+        }
+    }
+    /// Whether an action id is in the set.
+    pub fn contains(&self, id: usize) -> bool {
+        self.words
+            .get(id / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+    /// Adds every action of `other`.
+    pub fn insert_all(&mut self, other: &ActionSet) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+    /// Removes every action of `other`.
+    pub fn remove_all(&mut self, other: &ActionSet) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= !b;
+        }
+    }
+    /// Whether every action of `self` is in `other`.
+    pub fn is_subset(&self, other: &ActionSet) -> bool {
+        self.words
+            .iter()
+            .zip(&other.words)
+            .all(|(a, b)| a & !b == 0)
+    }
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+    /// The number of actions.
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+    /// The action ids, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            (0..64)
+                .filter(move |b| w & (1 << b) != 0)
+                .map(move |b| i * 64 + b)
+        })
     }
 }
 
@@ -487,5 +697,32 @@ mod tests {
         assert!(c.expand("*").len() > 20_000);
         assert!(c.expand("*").iter().all(|a| !a.service().is_retired()));
         assert!(!c.expand("deeplens:*").is_empty());
+    }
+
+    #[test]
+    fn sets_and_counts() {
+        let c = catalog();
+        let s3 = c.action_set(["s3:*"], false);
+        let gets = c.action_set(["s3:Get*"], false);
+        assert!(gets.is_subset(&s3) && !s3.is_subset(&gets));
+        let not_s3 = c.action_set(["s3:*"], true);
+        assert!(!not_s3.contains(c.action("s3:GetObject").unwrap().id()));
+        assert!(not_s3.contains(c.action("ec2:RunInstances").unwrap().id()));
+        for id in gets.iter().take(5) {
+            assert!(c.action_by_id(id).unwrap().name().starts_with("Get"));
+        }
+        let g = c.count(&c.action_set(["iam:Put*", "iam:GetUser"], false));
+        assert_eq!(g.level(AccessLevel::Read), 1);
+        assert!(g.level(AccessLevel::PermissionsManagement) >= 3);
+        assert_eq!(g.by_service.len(), 1);
+        let p = crate::Policy::parse(
+            r#"{"Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}]}"#,
+        )
+        .unwrap();
+        let granted = c.policy_grants(&p);
+        assert!(!granted.contains(c.action("s3:DeleteObject").unwrap().id()));
+        assert!(granted.contains(c.action("s3:GetObject").unwrap().id()));
     }
 }

@@ -180,6 +180,57 @@ codes! {
     // ---- simulation files ------------------------------------------------------------------
     /// A simulation file or request that does not follow the documented format.
     InvalidSimulation = "INVALID_SIMULATION",
+    // ---- lint: over-broad and risky grants (see docs/checks.md) -----------------------------
+    /// `Allow` of every action on every resource.
+    FullAdmin = "FULL_ADMIN",
+    /// `Allow` of every action of a service (`s3:*`).
+    ServiceWildcard = "SERVICE_WILDCARD",
+    /// A wildcard pattern that reaches permissions-management actions (`iam:Put*`).
+    WildcardPermissionsManagement = "WILDCARD_PERMISSIONS_MANAGEMENT",
+    /// A wildcard pattern that reaches write actions on every resource.
+    WildcardWriteAccess = "WILDCARD_WRITE_ACCESS",
+    /// `Resource: "*"` with actions that support resource-level permissions.
+    ResourceStar = "RESOURCE_STAR",
+    /// `Allow` with `NotAction`.
+    AllowWithNotAction = "ALLOW_WITH_NOT_ACTION",
+    /// `Allow` with `NotResource`.
+    AllowWithNotResource = "ALLOW_WITH_NOT_RESOURCE",
+    /// A resource policy that allows everyone without a limiting condition.
+    PublicAccess = "PUBLIC_ACCESS",
+    /// `Allow` with `NotPrincipal`.
+    AllowWithNotPrincipal = "ALLOW_WITH_NOT_PRINCIPAL",
+    /// `Deny` with `NotPrincipal`: fragile, and it denies every principal with a boundary.
+    DenyWithNotPrincipal = "DENY_WITH_NOT_PRINCIPAL",
+    /// `iam:PassRole` on every role.
+    PassRoleWithStarInResource = "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+    /// Actions that together let a principal raise its own privileges.
+    PrivilegeEscalation = "PRIVILEGE_ESCALATION",
+    /// Actions that return credentials, without resource constraints.
+    CredentialsExposure = "CREDENTIALS_EXPOSURE",
+    /// Actions that read sensitive data, without resource constraints.
+    DataExfiltration = "DATA_EXFILTRATION",
+    /// Permissions-management actions without resource constraints.
+    ResourceExposure = "RESOURCE_EXPOSURE",
+    /// A service prefix the catalog does not know.
+    UnknownService = "UNKNOWN_SERVICE",
+    /// An action (or pattern) that matches no action of its service.
+    UnknownAction = "UNKNOWN_ACTION",
+    /// A service AWS has retired.
+    RetiredService = "RETIRED_SERVICE",
+    /// `*` or `?` under an operator that does not treat them as wildcards.
+    WildcardWithoutLikeOperator = "WILDCARD_WITHOUT_LIKE_OPERATOR",
+    /// `Deny` with `Bool aws:MultiFactorAuthPresent false`, which long-term keys slip through.
+    MfaConditionPitfall = "MFA_CONDITION_PITFALL",
+    /// `ForAllValues` in an `Allow` without a `Null` check: true when the key is absent.
+    ForallvaluesWithoutNullCheck = "FORALLVALUES_WITHOUT_NULL_CHECK",
+    /// A service condition key that applies to none of the statement's actions.
+    ConditionKeyNotApplicable = "CONDITION_KEY_NOT_APPLICABLE",
+    /// An action entry already covered by another entry of the statement.
+    RedundantAction = "REDUNDANT_ACTION",
+    /// A statement that repeats an earlier one.
+    RedundantStatement = "REDUNDANT_STATEMENT",
+    /// A wildcard in an S3 bucket name, which also matches other buckets.
+    S3BucketNameWildcard = "S3_BUCKET_NAME_WILDCARD",
 }
 
 impl fmt::Display for Code {
@@ -194,15 +245,38 @@ impl Serialize for Code {
     }
 }
 
+impl Code {
+    /// The link to this code's entry in the project's documentation of checks
+    /// (`docs/checks.md#full_admin`).
+    pub fn docs(self) -> String {
+        format!("docs/checks.md#{}", self.as_str().to_ascii_lowercase())
+    }
+}
+
 /// One error or finding, with where it is and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     code: Code,
     severity: Severity,
     message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<String>,
     location: Location,
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Diagnostic", 6)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("message", &self.message)?;
+        if let Some(h) = &self.help {
+            st.serialize_field("help", h)?;
+        }
+        st.serialize_field("location", &self.location)?;
+        st.serialize_field("docs", &self.code.docs())?;
+        st.end()
+    }
 }
 
 impl Diagnostic {
@@ -306,7 +380,11 @@ mod tests {
         for code in Code::ALL {
             let s = code.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
-            assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
+            assert!(
+                s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+                "{s}"
+            );
         }
     }
 

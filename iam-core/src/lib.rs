@@ -101,6 +101,7 @@ pub mod catalog;
 pub mod diagnostic;
 pub mod eval;
 pub mod limits;
+pub mod lint;
 pub mod location;
 pub mod model;
 pub mod raw;

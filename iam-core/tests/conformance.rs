@@ -117,3 +117,19 @@ fn conformance_corpus() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn the_decisive_statement_is_one_that_granted() {
+    // An account grant (a delegation, not enough alone) before a grant naming the user: the user
+    // grant decides, in the fast and in the explained path alike.
+    let text = r#"{"policies": {"resource": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*"}]}},
+      "requests": [{"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::bkt/k"}]}"#;
+    let sim = Simulation::parse(text).unwrap();
+    let fast = sim.policy_set().decide(&sim.requests()[0]);
+    assert_eq!(fast.decision(), Decision::Allow);
+    assert_eq!(fast.decisive().unwrap().statement(), 1);
+    let explained = &sim.run(None, false)[0];
+    assert_eq!(explained.decisive()[0].statement_index(), 1);
+}

@@ -93,6 +93,29 @@ pub(crate) struct CompiledCondition {
     pub unevaluable: Option<&'static str>,
 }
 
+impl CompiledStatement {
+    /// Every policy variable the statement reads (resources and condition values).
+    pub(crate) fn variables(&self) -> Vec<&super::variables::VarRef> {
+        let mut out = Vec::new();
+        for r in self.resources.iter().flatten() {
+            if let ResourcePattern::Arn { resource, .. } = r {
+                out.extend(resource.vars());
+            }
+        }
+        for v in self.conditions.iter().flat_map(|c| c.values.iter()) {
+            match v {
+                CondValue::Str(g) => out.extend(g.vars()),
+                CondValue::Arn { fields, resource } => {
+                    out.extend(fields.iter().flat_map(|f| f.vars()));
+                    out.extend(resource.vars());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledStatement {
     pub effect: Effect,
@@ -284,23 +307,54 @@ fn compile_action(text: &str) -> ActionPattern {
     }
 }
 
-/// Splits an ARN pattern into five field globs and a resource glob. Variables are recognised only
-/// in the resource part.
-pub(crate) fn compile_arn(text: &str, vars: bool) -> Option<(Box<[Glob; 5]>, Glob)> {
-    let rest = text.strip_prefix("arn:")?;
-    let mut it = rest.splitn(5, ':');
-    let partition = it.next()?;
-    let service = it.next()?;
-    let region = it.next()?;
-    let account = it.next()?;
-    let resource = it.next()?;
+/// Splits an ARN pattern into five field globs and a resource glob. Colons inside `${…}` do not
+/// split. Variables are recognised in the resource part, and in every field when `all_fields`
+/// (condition values; in `Resource` elements AWS substitutes only the resource part).
+pub(crate) fn compile_arn(
+    text: &str,
+    vars: bool,
+    all_fields: bool,
+) -> Option<(Box<[Glob; 5]>, Glob)> {
+    let mut fields: Vec<&str> = Vec::with_capacity(6);
+    let mut start = 0;
+    let mut depth = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && fields.len() < 5 {
+        if bytes.get(i..i + 2) == Some(b"${") {
+            depth += 1;
+            i += 2;
+            continue;
+        }
+        match bytes.get(i) {
+            Some(b'}') if depth > 0 => depth -= 1,
+            Some(b':') if depth == 0 => {
+                fields.push(text.get(start..i)?);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if fields.len() < 5 {
+        return None;
+    }
+    let resource = text.get(start..)?;
+    let [arn, partition, service, region, account] = <[&str; 5]>::try_from(fields).ok()?;
+    if arn != "arn" {
+        return None;
+    }
+    let field = GlobSyntax {
+        wildcards: true,
+        variables: vars && all_fields,
+    };
     Some((
         Box::new([
             Glob::new("arn", WILD),
-            Glob::new(partition, WILD),
-            Glob::new(service, WILD),
-            Glob::new(region, WILD),
-            Glob::new(account, WILD),
+            Glob::new(partition, field),
+            Glob::new(service, field),
+            Glob::new(region, field),
+            Glob::new(account, field),
         ]),
         Glob::new(
             resource,
@@ -316,7 +370,7 @@ fn compile_resource(text: &str, side: Side, vars: bool) -> ResourcePattern {
     if !text.is_empty() && text.bytes().all(|b| b == b'*') {
         return ResourcePattern::All;
     }
-    if let Some((fields, resource)) = compile_arn(text, vars) {
+    if let Some((fields, resource)) = compile_arn(text, vars, false) {
         return ResourcePattern::Arn { fields, resource };
     }
     match side {
@@ -325,7 +379,7 @@ fn compile_resource(text: &str, side: Side, vars: bool) -> ResourcePattern {
             // Pad the missing trailing fields with `*`.
             let colons = text.matches(':').count();
             let padded = format!("{text}{}", ":*".repeat(5usize.saturating_sub(colons)));
-            compile_arn(&padded, vars)
+            compile_arn(&padded, vars, false)
                 .map(|(fields, resource)| ResourcePattern::Arn { fields, resource })
                 .unwrap_or(ResourcePattern::Never)
         }
@@ -401,7 +455,7 @@ fn compile_value(op: ConditionOperator, text: &str, vars: bool) -> CondValue {
         OperatorFamily::Binary => values::parse_base64(text)
             .map(|b| CondValue::Binary(b.into_boxed_slice()))
             .unwrap_or_else(|| invalid("base-64")),
-        OperatorFamily::Arn => match compile_arn(text, vars) {
+        OperatorFamily::Arn => match compile_arn(text, vars, true) {
             Some((fields, resource)) => CondValue::Arn { fields, resource },
             None if text == "*" => CondValue::Arn {
                 fields: Box::new([
@@ -416,5 +470,28 @@ fn compile_value(op: ConditionOperator, text: &str, vars: bool) -> CondValue {
             // Fewer than six fields: no ARN can match it.
             None => CondValue::NoMatch,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_fields_split_around_variables() {
+        let (fields, resource) =
+            compile_arn("arn:aws:iam::${aws:PrincipalAccount}:role/Dev", true, true).unwrap();
+        assert_eq!(
+            fields[4],
+            Glob::new(
+                "${aws:PrincipalAccount}",
+                GlobSyntax {
+                    wildcards: true,
+                    variables: true
+                }
+            )
+        );
+        assert_eq!(resource, Glob::new("role/Dev", WILD));
+        assert!(compile_arn("arn:aws:s3", true, true).is_none());
     }
 }

@@ -125,7 +125,8 @@ fn arn_matches(
         parts.account,
     ];
     for (g, t) in fields.iter().zip(texts) {
-        if !g.matches(t, &NoVars).unwrap_or(false) {
+        // Fields hold variables only in condition values (Resource fields compile without).
+        if !g.matches(t, vars)? {
             return Some(false);
         }
     }
@@ -402,7 +403,7 @@ fn positive_match(
         // An unresolvable variable matches nothing ("effectively null").
         CondValue::Str(g) => Ok(match base {
             B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => {
-                eq_ignore_case(g, x.as_str(), vars).unwrap_or(false)
+                g.eq_ignore_case(x.as_str(), vars).unwrap_or(false)
             }
             _ => g.matches(x.as_str(), vars).unwrap_or(false),
         }),
@@ -434,33 +435,14 @@ fn positive_match(
     }
 }
 
-/// Case-insensitive equality of a literal template (with variables) and `text`, by simple
-/// lower-casing of each character (no Unicode normalisation, as IAM does).
-fn eq_ignore_case(g: &Glob, text: &str, vars: &dyn Resolve) -> Option<bool> {
-    if let Some(lit) = g.as_literal() {
-        return Some(
-            lit.chars()
-                .flat_map(char::to_lowercase)
-                .eq(text.chars().flat_map(char::to_lowercase)),
-        );
-    }
-    // With variables: build the expected text (the only allocation on the evaluation path, and
-    // only for `…IgnoreCase` values that hold variables).
-    let mut expected = String::new();
-    g.expand_literal(&mut expected, vars)?;
-    Some(
-        expected
-            .chars()
-            .flat_map(char::to_lowercase)
-            .eq(text.chars().flat_map(char::to_lowercase)),
-    )
-}
-
 /// Per-policy findings for one request and resource.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct PolicyFacts {
     pub allow: Option<u32>,
     pub allow_class: Option<Class>,
+    /// The lowest-numbered applicable Allow of each class (Account, ViaRole, Direct), so that the
+    /// statement reported is one that decided, whatever order statements were visited in.
+    pub allow_by_class: [Option<u32>; 3],
     pub deny: Option<u32>,
     /// A Deny that could not be evaluated (treated as applying: fail closed).
     pub unknown_deny: Option<u32>,
@@ -522,19 +504,21 @@ pub(crate) fn scan<O: Observer>(
         match (st.effect, m.verdict()) {
             (_, Tri::False) => {}
             (Effect::Allow, Tri::True) => {
-                if facts.allow.is_none() {
-                    facts.allow = Some(i);
+                facts.allow = Some(facts.allow.map_or(i, |a| a.min(i)));
+                let class = m.principal.unwrap_or(Class::Direct);
+                facts.allow_class = facts.allow_class.max(Some(class));
+                if let Some(slot) = facts.allow_by_class.get_mut(class as usize) {
+                    *slot = Some(slot.map_or(i, |a| a.min(i)));
                 }
-                facts.allow_class = facts.allow_class.max(m.principal.or(Some(Class::Direct)));
             }
             (Effect::Deny, Tri::True) => {
-                facts.deny.get_or_insert(i);
+                facts.deny = Some(facts.deny.map_or(i, |d| d.min(i)));
             }
             (Effect::Allow, Tri::Unknown(_)) => {
-                facts.unknown_allow.get_or_insert(i);
+                facts.unknown_allow = Some(facts.unknown_allow.map_or(i, |d| d.min(i)));
             }
             (Effect::Deny, Tri::Unknown(_)) => {
-                facts.unknown_deny.get_or_insert(i);
+                facts.unknown_deny = Some(facts.unknown_deny.map_or(i, |d| d.min(i)));
             }
         }
     };
@@ -555,8 +539,9 @@ fn always_allowed(action_lower: &str) -> bool {
 
 /// Whether the resource-based policy must itself allow, even in the same account: role trust
 /// policies (`sts:AssumeRole*`) and KMS key policies.
-pub(crate) fn requires_resource_policy(action_lower: &str) -> bool {
-    action_lower.starts_with("kms:") || action_lower.starts_with("sts:assumerole")
+pub(crate) fn requires_resource_policy(action_lower: &str, parts: Option<&ArnParts<'_>>) -> bool {
+    let key = parts.is_some_and(|p| p.service == "kms" && p.resource.starts_with("key/"));
+    (action_lower.starts_with("kms:") && key) || action_lower.starts_with("sts:assumerole")
 }
 
 /// Whether SCPs apply to the caller: principals of member accounts, but not service-linked roles,
@@ -569,7 +554,10 @@ fn scps_apply(req: &Request) -> bool {
                 Some(ContextValue::Single(s)) => s.as_str(),
                 _ => role_arn,
             };
-            !arn.contains(":role/aws-service-role/")
+            // Service-linked roles live under `/aws-service-role/` and are named
+            // `AWSServiceRoleFor…`; a session ARN carries the name but not the path.
+            let name = arn.rsplit('/').next().unwrap_or("");
+            !arn.contains(":role/aws-service-role/") && !name.starts_with("AWSServiceRoleFor")
         }
         _ => true,
     }
@@ -588,7 +576,8 @@ fn merge_identity(into: &mut PolicyFacts, idx: &mut Option<u16>, p: PolicyFacts,
 /// Evaluates every layer for one resource and decides.
 pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: &mut O) -> Outcome {
     let req = q.req;
-    if always_allowed(req.action_lower()) {
+    let signed = req.caller().is_iam_identity() || matches!(req.caller(), Caller::Root { .. });
+    if signed && always_allowed(req.action_lower()) {
         return Outcome::new(Decision::Allow, None, None);
     }
     let iam = req.caller().is_iam_identity();
@@ -681,17 +670,17 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
     if let Some(level) = scp_gap {
         return Outcome::new(Decision::ImplicitDeny, None, Some(Layer::Scp(level)));
     }
-    let rp_allow = resource
-        .allow
-        .map(|s| StatementId::new(Layer::Resource, 0, s as usize));
     let rp_class = resource.allow_class;
+    let rp_allow = rp_class
+        .and_then(|c| resource.allow_by_class.get(c as usize).copied().flatten())
+        .map(|s| StatementId::new(Layer::Resource, 0, s as usize));
     let allow_rp = || Outcome::new(Decision::Allow, rp_allow, None);
     let deny_at = |layer: Layer| Outcome::new(Decision::ImplicitDeny, None, Some(layer));
     let same_account = match (req.caller().account(), req.resource_account_of(q.resource)) {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
-    let needs_rp = requires_resource_policy(req.action_lower());
+    let needs_rp = requires_resource_policy(req.action_lower(), q.parts.as_ref());
     match req.caller() {
         // Callers without identity policies get access only from the resource policy.
         Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => {

@@ -385,6 +385,17 @@ impl Observer for Recorder {
         }
         let reached = m.action && m.resource != Some(false) && !m.principal_failed;
         let ctx = q.req.ctx();
+        if m.action {
+            // Variables without a value (and without a default) are missing keys too.
+            for v in st.variables() {
+                if v.default.is_none()
+                    && ctx.get_lower(&v.key).is_none()
+                    && !self.missing.iter().any(|k| k.eq_ignore_ascii_case(&v.name))
+                {
+                    self.missing.push(v.name.to_string());
+                }
+            }
+        }
         if reached {
             for c in &st.conditions {
                 if ctx.get_lower(&c.key).is_none() {

@@ -123,22 +123,33 @@ impl Glob {
         }
     }
 
-    /// Writes a wildcard-free pattern into `out` with its variables resolved. Returns `None` when
-    /// a variable has no value.
-    pub(crate) fn expand_literal(&self, out: &mut String, r: &dyn Resolve) -> Option<()> {
-        for (i, seg) in self.segments.iter().enumerate() {
-            if i > 0 {
-                out.push('*');
-            }
-            for atom in seg {
-                match atom {
-                    Atom::Text(t) => out.push_str(t),
-                    Atom::Any => out.push('?'),
-                    Atom::Var(v) => out.push_str(r.resolve(v)?),
-                }
+    /// Case-insensitive equality of a wildcard-free pattern (variables resolved) with `text`, by
+    /// simple lower-casing of each character (no Unicode normalisation, as IAM does). Allocates
+    /// nothing. `None` when a variable has no value.
+    pub(crate) fn eq_ignore_case(&self, text: &str, r: &dyn Resolve) -> Option<bool> {
+        let [seg] = self.segments.as_slice() else {
+            return Some(false);
+        };
+        for atom in seg {
+            if let Atom::Var(v) = atom {
+                r.resolve(v)?;
             }
         }
-        Some(())
+        let pieces = seg.iter().map(|a| match a {
+            Atom::Text(t) => &**t,
+            Atom::Any => "?",
+            Atom::Var(v) => r.resolve(v).unwrap_or(""),
+        });
+        let lhs = pieces.flat_map(str::chars).flat_map(char::to_lowercase);
+        Some(lhs.eq(text.chars().flat_map(char::to_lowercase)))
+    }
+
+    /// The variables of the pattern.
+    pub(crate) fn vars(&self) -> impl Iterator<Item = &VarRef> {
+        self.segments.iter().flatten().filter_map(|a| match a {
+            Atom::Var(v) => Some(v),
+            _ => None,
+        })
     }
 
     /// Matches `text`; `resolve` gives each variable's value. Returns `None` when a variable has

@@ -10,6 +10,8 @@
 pub(crate) struct VarRef {
     /// The context key, lower-cased (keys are case-insensitive).
     pub key: Box<str>,
+    /// The key as written in the policy.
+    pub name: Box<str>,
     /// The value to use when the key is absent.
     pub default: Option<Box<str>>,
 }
@@ -48,6 +50,7 @@ pub(crate) fn parse_at(s: &str) -> Option<(Piece, usize)> {
             }
             Piece::Var(VarRef {
                 key: key.to_ascii_lowercase().into_boxed_str(),
+                name: key.into(),
                 default: default.map(Into::into),
             })
         }
@@ -69,6 +72,7 @@ mod tests {
             p,
             Piece::Var(VarRef {
                 key: "aws:username".into(),
+                name: "aws:UserName".into(),
                 default: None
             })
         );
@@ -77,6 +81,7 @@ mod tests {
             p,
             Piece::Var(VarRef {
                 key: "aws:principaltag/team".into(),
+                name: "aws:PrincipalTag/team".into(),
                 default: Some("company wide".into())
             })
         );

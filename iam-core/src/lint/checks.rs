@@ -1,0 +1,761 @@
+//! Per-statement checks.
+
+use super::risky;
+use crate::catalog::{AccessLevel, ActionSet, Catalog};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::location::Location;
+use crate::model::condition::{BaseOperator, OperatorFamily, SetQualifier};
+use crate::model::{Effect, Policy, PrincipalKind, Statement};
+use crate::suggest::did_you_mean;
+use crate::validate::PolicyType;
+
+/// What the linter knows about one statement.
+pub(crate) struct Facts {
+    pub effect: Effect,
+    /// The actions the Action/NotAction element reaches.
+    pub actions: ActionSet,
+    /// `Resource` contains `*`, or the statement uses `NotResource` (every other resource).
+    pub resource_all: bool,
+    /// The statement has a Condition block with at least one entry.
+    pub conditional: bool,
+    /// Its conditions can never all hold.
+    pub impossible: bool,
+    /// Every resource is an AWS-managed policy ARN, or an `iam:PolicyARN` condition limits the
+    /// statement to them.
+    pub aws_managed_policies_only: bool,
+}
+
+pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
+    policy
+        .statements()
+        .map(|st| {
+            let action = st.action();
+            let mut actions = c.action_set(action.values(), action.is_negated());
+            let resource_all = match st.resource() {
+                None => true,
+                Some(r) => r.is_negated() || r.values().any(is_star),
+            };
+            if let Some(r) = st.resource().filter(|_| !resource_all) {
+                let patterns: Vec<&str> = r.values().collect();
+                actions = restrict_to_resources(c, &actions, &patterns);
+            }
+            let managed = |v: &str| v.starts_with("arn:aws:iam::aws:policy/");
+            let policy_arn_limited = st.conditions().any(|c| {
+                c.key().eq_ignore_ascii_case("iam:PolicyARN")
+                    && matches!(
+                        c.operator().base(),
+                        BaseOperator::ArnEquals
+                            | BaseOperator::ArnLike
+                            | BaseOperator::StringEquals
+                            | BaseOperator::StringLike
+                    )
+                    && c.operator().qualifier().is_none()
+                    && c.values().all(|v| managed(v.as_str()))
+            });
+            let resources_managed = st
+                .resource()
+                .is_some_and(|r| !r.is_negated() && r.values().all(managed));
+            Facts {
+                effect: st.effect(),
+                actions,
+                resource_all,
+                conditional: st.conditions().len() > 0,
+                impossible: impossible(&st),
+                aws_managed_policies_only: resources_managed || policy_arn_limited,
+            }
+        })
+        .collect()
+}
+
+/// Keeps the actions that can act on at least one of `patterns`: a resource type of the action
+/// whose ARN format is compatible with a pattern (same service; literal resource prefixes that
+/// agree). Wildcard-only actions need `Resource: "*"`, so they are dropped.
+fn restrict_to_resources(c: &Catalog, actions: &ActionSet, patterns: &[&str]) -> ActionSet {
+    let mut out = ActionSet::new(c.len());
+    let mut cache: Vec<(*const crate::catalog::ResourceType, bool)> = Vec::new();
+    for id in actions.iter() {
+        let Some(a) = c.action_by_id(id) else {
+            continue;
+        };
+        let ok = a.resource_types().any(|(rt, _)| {
+            let key = rt as *const _;
+            if let Some((_, v)) = cache.iter().find(|(k, _)| *k == key) {
+                return *v;
+            }
+            let v = patterns
+                .iter()
+                .any(|p| arn_format_compatible(rt.arn_format(), p));
+            cache.push((key, v));
+            v
+        });
+        if ok {
+            out.insert(id);
+        }
+    }
+    out
+}
+
+/// Whether a resource pattern could match some ARN of a resource type's format
+/// (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`). Conservative: answers yes when unsure.
+fn arn_format_compatible(format: &str, pattern: &str) -> bool {
+    let split = |s: &str| -> Option<(String, String)> {
+        let mut it = s.splitn(6, ':');
+        let _arn = it.next()?;
+        let _partition = it.next()?;
+        let service = it.next()?.to_string();
+        let _region = it.next()?;
+        let _account = it.next()?;
+        Some((service, it.next()?.to_string()))
+    };
+    let (Some((fs, fr)), Some((ps, pr))) = (split(format), split(pattern)) else {
+        return true;
+    };
+    let literal = |s: &str, stops: &[&str]| -> String {
+        let end = stops
+            .iter()
+            .filter_map(|m| s.find(m))
+            .min()
+            .unwrap_or(s.len());
+        s.get(..end).unwrap_or("").to_string()
+    };
+    let ps_lit = literal(&ps, &["*", "?", "${"]);
+    if ps_lit.len() == ps.len() && !fs.contains("${") && ps != fs {
+        return false;
+    }
+    let f_lit = literal(&fr, &["${", "*"]);
+    let p_lit = literal(&pr, &["*", "?", "${"]);
+    f_lit.starts_with(&p_lit) || p_lit.starts_with(&f_lit)
+}
+
+fn is_star(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|b| b == b'*')
+}
+
+/// Actions denied on every resource with no condition.
+pub(crate) fn denied_everywhere(facts: &[Facts], c: &Catalog) -> ActionSet {
+    let mut set = ActionSet::new(c.len());
+    for f in facts {
+        if f.effect == Effect::Deny && f.resource_all && !f.conditional {
+            set.insert_all(&f.actions);
+        }
+    }
+    set
+}
+
+/// Whether a statement's conditions contradict each other (or cannot match any real request).
+fn impossible(st: &Statement<'_>) -> bool {
+    let conds: Vec<_> = st.conditions().collect();
+    for c in &conds {
+        let op = c.operator();
+        let key = c.key();
+        // A key required absent and also compared by a positive operator (without IfExists).
+        if op.base() == BaseOperator::Null
+            && op.qualifier().is_none()
+            && c.values().all(|v| v.as_str().eq_ignore_ascii_case("true"))
+        {
+            let compared = conds.iter().any(|o| {
+                o.key().eq_ignore_ascii_case(key)
+                    && o.operator().base() != BaseOperator::Null
+                    && !o.operator().base().is_negated()
+                    && !o.operator().if_exists()
+                    && o.operator().qualifier() != Some(SetQualifier::ForAllValues)
+            });
+            if compared {
+                return true;
+            }
+        }
+        // Bool true and Bool false on one key.
+        if op.base() == BaseOperator::Bool && op.qualifier().is_none() && !op.if_exists() {
+            let mine: Vec<bool> = c
+                .values()
+                .filter_map(|v| crate::values::parse_bool(v.as_str()))
+                .collect();
+            let clash = conds.iter().any(|o| {
+                o.operator().base() == BaseOperator::Bool
+                    && o.operator().qualifier().is_none()
+                    && !o.operator().if_exists()
+                    && o.key().eq_ignore_ascii_case(key)
+                    && o.values()
+                        .filter_map(|v| crate::values::parse_bool(v.as_str()))
+                        .any(|b| !mine.contains(&b))
+            });
+            if clash && mine.len() == 1 {
+                return true;
+            }
+        }
+        // aws:SourceIp carries public addresses only: a list of private ranges never matches.
+        if op.base() == BaseOperator::IpAddress
+            && op.qualifier().is_none()
+            && !op.if_exists()
+            && key.eq_ignore_ascii_case("aws:SourceIp")
+            && c.values()
+                .all(|v| crate::values::parse_ip_network(v.as_str()).is_some_and(is_private))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn is_private(net: ipnetwork::IpNetwork) -> bool {
+    match net {
+        ipnetwork::IpNetwork::V4(n) => {
+            let ip = n.network();
+            n.prefix() >= 8 && (ip.is_private() || ip.is_loopback() || ip.is_link_local())
+        }
+        ipnetwork::IpNetwork::V6(n) => {
+            let first = n.network().segments()[0];
+            n.prefix() >= 7 && ((first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+pub(crate) struct Ctx<'a> {
+    pub policy: &'a Policy,
+    pub c: &'a Catalog,
+    pub out: &'a mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    pub fn push(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        loc: Location,
+        message: String,
+        help: &str,
+    ) {
+        self.out
+            .push(Diagnostic::new(code, severity, message, loc).with_help(help));
+    }
+}
+
+/// Names a few actions of a set, for messages: `iam:PutRolePolicy, iam:PutUserPolicy (+3 more)`.
+pub(crate) fn sample(c: &Catalog, set: &ActionSet, level: Option<AccessLevel>) -> String {
+    let mut names = Vec::new();
+    let mut total = 0;
+    for id in set.iter() {
+        if let Some(a) = c.action_by_id(id) {
+            if level.is_some_and(|l| a.access_level() != l) {
+                continue;
+            }
+            total += 1;
+            if names.len() < 3 {
+                names.push(a.to_string());
+            }
+        }
+    }
+    if total > names.len() {
+        format!("{} (+{} more)", names.join(", "), total - names.len())
+    } else {
+        names.join(", ")
+    }
+}
+
+fn count_level(c: &Catalog, set: &ActionSet, level: AccessLevel) -> usize {
+    set.iter()
+        .filter(|&id| {
+            c.action_by_id(id)
+                .is_some_and(|a| a.access_level() == level)
+        })
+        .count()
+}
+
+pub(crate) fn run(
+    policy: &Policy,
+    ty: PolicyType,
+    facts: &[Facts],
+    denied: &ActionSet,
+    c: &Catalog,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut ctx = Ctx { policy, c, out };
+    let mut seen_statements: Vec<(usize, String)> = Vec::new();
+    for (st, f) in policy.statements().zip(facts) {
+        action_names(&mut ctx, &st);
+        conditions(&mut ctx, &st);
+        resources(&mut ctx, &st, f);
+        principals(&mut ctx, &st, ty);
+        redundant_statement(&mut ctx, &st, &mut seen_statements);
+        if f.effect == Effect::Allow && !f.impossible {
+            grants(&mut ctx, &st, f, denied);
+        }
+    }
+}
+
+/// UNKNOWN_SERVICE, RETIRED_SERVICE, UNKNOWN_ACTION, REDUNDANT_ACTION.
+fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
+    let c = ctx.c;
+    let element = st.action();
+    let entries: Vec<_> = element.entries().collect();
+    let mut expansions: Vec<Option<ActionSet>> = Vec::with_capacity(entries.len());
+    for &(text, id) in &entries {
+        let loc = ctx.policy.location(id);
+        if is_star(text) {
+            expansions.push(Some(c.action_set([text], false)));
+            continue;
+        }
+        let Some((prefix, name)) = text.split_once(':') else {
+            expansions.push(None);
+            continue;
+        };
+        let Some(service) = c.service(prefix) else {
+            if prefix != "*" {
+                let help = match did_you_mean(prefix, c.services().iter().map(|s| s.prefix())) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? the action catalog ({}) has no service `{prefix}`",
+                        c.date()
+                    ),
+                    None => format!(
+                        "the action catalog ({}) has no service `{prefix}`; check the spelling",
+                        c.date()
+                    ),
+                };
+                ctx.push(
+                    Code::UnknownService,
+                    Severity::Warning,
+                    loc,
+                    format!("unknown service prefix `{prefix}` in `{text}`"),
+                    &help,
+                );
+            }
+            expansions.push(None);
+            continue;
+        };
+        if service.is_retired() {
+            ctx.push(
+                Code::RetiredService,
+                Severity::Warning,
+                loc.clone(),
+                format!(
+                    "`{text}` names `{prefix}`, a retired service ({})",
+                    service.name()
+                ),
+                "AWS no longer offers this service; remove the action",
+            );
+        }
+        let set = c.action_set([text], false);
+        if set.is_empty() && !service.is_retired() {
+            let wildcard = name.contains(['*', '?']);
+            let mut help = if wildcard {
+                format!("no action of `{prefix}` matches `{name}`")
+            } else {
+                format!("`{prefix}` has no action `{name}`")
+            };
+            if let Some(s) = did_you_mean(name, service.actions().map(|a| a.name())) {
+                help = format!("did you mean `{prefix}:{s}`? {help}");
+            }
+            ctx.push(
+                Code::UnknownAction,
+                Severity::Warning,
+                loc,
+                format!("`{text}` matches no known action"),
+                &help,
+            );
+        }
+        expansions.push(Some(set));
+    }
+    // An entry whose actions another entry already covers.
+    for (i, (text, id)) in entries.iter().enumerate() {
+        let Some(Some(mine)) = expansions.get(i) else {
+            continue;
+        };
+        if mine.is_empty() {
+            continue;
+        }
+        let covered_by = entries.iter().enumerate().find(|(j, (other, _))| {
+            *j != i
+                && match expansions.get(*j) {
+                    Some(Some(theirs)) => {
+                        mine.is_subset(theirs)
+                            // identical expansions: only the later entry is redundant
+                            && (!theirs.is_subset(mine) || *j < i)
+                            && !other.is_empty()
+                    }
+                    _ => false,
+                }
+        });
+        if let Some((_, (other, _))) = covered_by {
+            ctx.push(
+                Code::RedundantAction,
+                Severity::Suggestion,
+                ctx.policy.location(*id),
+                format!("`{text}` is already covered by `{other}` in the same statement"),
+                "remove the narrower entry",
+            );
+        }
+    }
+}
+
+/// WILDCARD_WITHOUT_LIKE_OPERATOR, MFA_CONDITION_PITFALL, FORALLVALUES_WITHOUT_NULL_CHECK,
+/// CONDITION_KEY_NOT_APPLICABLE.
+fn conditions(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
+    let c = ctx.c;
+    let action = st.action();
+    let action_set = (!action.is_negated()).then(|| c.action_set(action.values(), false));
+    for cond in st.conditions() {
+        let op = cond.operator();
+        let base = op.base();
+        if matches!(
+            base,
+            BaseOperator::StringEquals
+                | BaseOperator::StringNotEquals
+                | BaseOperator::StringEqualsIgnoreCase
+                | BaseOperator::StringNotEqualsIgnoreCase
+        ) {
+            for v in cond.values() {
+                let text = v.as_str().replace("${*}", "").replace("${?}", "");
+                if text.contains(['*', '?']) {
+                    ctx.push(
+                        Code::WildcardWithoutLikeOperator,
+                        Severity::Warning,
+                        ctx.policy.location(v.id()),
+                        format!("`{}` has a wildcard, but `{op}` compares it literally", v.as_str()),
+                        "use `StringLike`/`StringNotLike` for a pattern, or `${*}` for a literal star",
+                    );
+                }
+            }
+        }
+        let mfa = cond
+            .key()
+            .eq_ignore_ascii_case("aws:MultiFactorAuthPresent");
+        if mfa
+            && st.effect() == Effect::Deny
+            && base == BaseOperator::Bool
+            && !op.if_exists()
+            && op.qualifier().is_none()
+            && cond
+                .values()
+                .any(|v| v.as_str().eq_ignore_ascii_case("false"))
+        {
+            ctx.push(
+                Code::MfaConditionPitfall,
+                Severity::SecurityWarning,
+                cond.operator_location(),
+                "this Deny does not apply to requests signed with long-term access keys".into(),
+                "requests made with an IAM user's access keys carry no `aws:MultiFactorAuthPresent`, so `Bool … false` is false for them; use `BoolIfExists` with `false`",
+            );
+        }
+        if st.effect() == Effect::Allow && op.qualifier() == Some(SetQualifier::ForAllValues) {
+            let guarded = st.conditions().any(|o| {
+                o.operator().base() == BaseOperator::Null
+                    && o.key().eq_ignore_ascii_case(cond.key())
+                    && o.values().all(|v| v.as_str().eq_ignore_ascii_case("false"))
+            });
+            if !guarded {
+                ctx.push(
+                    Code::ForallvaluesWithoutNullCheck,
+                    Severity::SecurityWarning,
+                    cond.operator_location(),
+                    format!("`{op}` on `{}` is also true when the request has no `{}`", cond.key(), cond.key()),
+                    &format!("add `\"Null\": {{\"{}\": \"false\"}}` to the statement so that the key must be present", cond.key()),
+                );
+            }
+        }
+        if let Some(set) = &action_set {
+            key_applies(ctx, cond.key(), cond.key_location(), set);
+        }
+        let _ = base.family() == OperatorFamily::Null;
+    }
+}
+
+fn key_applies(ctx: &mut Ctx<'_>, key: &str, loc: Location, actions: &ActionSet) {
+    let c = ctx.c;
+    let Some((prefix, _)) = key.split_once(':') else {
+        return;
+    };
+    if prefix.eq_ignore_ascii_case("aws") || actions.is_empty() {
+        return;
+    }
+    let Some(service) = c.service(prefix) else {
+        return;
+    };
+    // Keys for another service than the statement's actions are a separate problem only when
+    // the service is among them.
+    let mut services_of_actions = Vec::new();
+    let mut applies = false;
+    let lower = key.to_ascii_lowercase();
+    for id in actions.iter() {
+        let Some(a) = c.action_by_id(id) else {
+            continue;
+        };
+        if !services_of_actions.contains(&a.service().prefix()) {
+            services_of_actions.push(a.service().prefix());
+        }
+        if a.condition_keys()
+            .iter()
+            .any(|k| key_pattern_matches(k, &lower))
+        {
+            applies = true;
+            break;
+        }
+    }
+    if !applies
+        && services_of_actions
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(service.prefix()))
+    {
+        ctx.push(
+            Code::ConditionKeyNotApplicable,
+            Severity::Warning,
+            loc,
+            format!("condition key `{key}` applies to none of the statement's actions"),
+            "a key that is never in the request context makes the condition fail (or, negated or with IfExists, always pass); check the Service Authorization Reference for the keys each action supports",
+        );
+    }
+}
+
+/// Matches a catalog key such as `s3:ExistingObjectTag/${TagKey}` against a lower-cased key.
+fn key_pattern_matches(pattern: &str, lower_key: &str) -> bool {
+    let p = pattern.to_ascii_lowercase();
+    match p.find("${") {
+        Some(i) => p
+            .get(..i)
+            .is_some_and(|head| lower_key.starts_with(head) && lower_key.len() > head.len()),
+        None => p == lower_key,
+    }
+}
+
+/// S3_BUCKET_NAME_WILDCARD.
+fn resources(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
+    let Some(r) = st.resource() else { return };
+    if r.is_negated() || st.effect() != Effect::Allow || f.impossible {
+        return;
+    }
+    for (text, id) in r.entries() {
+        let Some(rest) = text.strip_prefix("arn:aws:s3:::") else {
+            continue;
+        };
+        let bucket = rest.split('/').next().unwrap_or("");
+        if bucket.contains('*')
+            && !is_star(bucket)
+            && !bucket.trim_end_matches('*').is_empty()
+            && !bucket.contains("${")
+        {
+            let name = bucket.trim_end_matches('*');
+            ctx.push(
+                Code::S3BucketNameWildcard,
+                Severity::SecurityWarning,
+                ctx.policy.location(id),
+                format!("`{text}` also matches other buckets, such as `{name}-evil`"),
+                "bucket names are global: name the bucket exactly (`arn:aws:s3:::name` and `arn:aws:s3:::name/*`)",
+            );
+        }
+    }
+}
+
+/// PUBLIC_ACCESS, ALLOW_WITH_NOT_PRINCIPAL, DENY_WITH_NOT_PRINCIPAL.
+fn principals(ctx: &mut Ctx<'_>, st: &Statement<'_>, ty: PolicyType) {
+    let Some(p) = st.principal() else { return };
+    if !matches!(ty, PolicyType::Resource | PolicyType::Trust) {
+        return;
+    }
+    if p.is_negated() {
+        let (code, sev, msg, help) = match st.effect() {
+            Effect::Allow => (
+                Code::AllowWithNotPrincipal,
+                Severity::SecurityWarning,
+                "`Allow` with `NotPrincipal` grants to every principal not listed, anonymous callers included",
+                "AWS no longer supports `NotPrincipal` with `Allow`; name the principals in `Principal`",
+            ),
+            Effect::Deny => (
+                Code::DenyWithNotPrincipal,
+                Severity::Warning,
+                "`Deny` with `NotPrincipal` is fragile: it denies every principal with a permissions boundary, and sessions unless their role and account are listed",
+                "use `Principal: \"*\"` with an `ArnNotEquals`/`StringNotEquals` condition on `aws:PrincipalArn` or `aws:PrincipalAccount`",
+            ),
+        };
+        ctx.push(code, sev, p.key_location(), msg.into(), help);
+        return;
+    }
+    if st.effect() != Effect::Allow {
+        return;
+    }
+    let everyone = p
+        .entries()
+        .iter()
+        .any(|(k, v, _)| *v == "*" && matches!(k, PrincipalKind::Everyone | PrincipalKind::Aws));
+    if everyone && !risky::limits_principal(st) {
+        ctx.push(
+            Code::PublicAccess,
+            Severity::SecurityWarning,
+            p.location(),
+            "the statement allows everyone, anonymous callers included, with no condition that limits who".into(),
+            "name the principals, or add a condition on `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceVpce` or similar",
+        );
+    }
+}
+
+/// REDUNDANT_STATEMENT: a statement that repeats an earlier one (same JSON apart from its Sid).
+fn redundant_statement(ctx: &mut Ctx<'_>, st: &Statement<'_>, seen: &mut Vec<(usize, String)>) {
+    let Some(value) = ctx.policy.document().get(st.node()) else {
+        return;
+    };
+    let mut key = String::new();
+    for (k, v) in value.entries() {
+        if k.as_str() == Some("Sid") {
+            continue;
+        }
+        key.push_str(k.as_str().unwrap_or(""));
+        key.push('=');
+        key.push_str(&crate::raw::canonical_json(v));
+        key.push(';');
+    }
+    if let Some((first, _)) = seen.iter().find(|(_, k)| *k == key) {
+        ctx.push(
+            Code::RedundantStatement,
+            Severity::Suggestion,
+            st.location(),
+            format!("statement {} repeats statement {first}", st.index()),
+            "remove one of the two",
+        );
+    } else {
+        seen.push((st.index(), key));
+    }
+}
+
+/// Grant findings of an Allow statement.
+fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet) {
+    let c = ctx.c;
+    let action = st.action();
+    let mut reach = f.actions.clone();
+    reach.remove_all(denied);
+    if reach.is_empty() {
+        return;
+    }
+    // FULL_ADMIN: `*` on every resource.
+    let star_entry = action.entries().find(|(t, _)| is_star(t));
+    if !action.is_negated() && f.resource_all {
+        if let Some((_, id)) = star_entry {
+            let resource_negated = st.resource().is_some_and(|r| r.is_negated());
+            if !resource_negated {
+                ctx.push(
+                    Code::FullAdmin,
+                    Severity::Error,
+                    ctx.policy.location(id),
+                    "the statement allows every action on every resource: full administrator access".into(),
+                    "grant only the actions and resources this identity needs; keep administrator access to a few break-glass roles",
+                );
+                return;
+            }
+        }
+    }
+    if action.is_negated() {
+        ctx.push(
+            Code::AllowWithNotAction,
+            Severity::SecurityWarning,
+            action.key_location(),
+            format!(
+                "`Allow` with `NotAction` grants {} actions of every service except those listed, including actions AWS adds later",
+                reach.len()
+            ),
+            "list the actions to allow in `Action`; use `NotAction` only with `Deny`",
+        );
+    }
+    if let Some(r) = st.resource() {
+        if r.is_negated() {
+            ctx.push(
+                Code::AllowWithNotResource,
+                Severity::SecurityWarning,
+                r.key_location(),
+                "`Allow` with `NotResource` grants on every resource except those listed, in every service".into(),
+                "list the resources to allow in `Resource`",
+            );
+        }
+    }
+    // Per-entry wildcard findings (not for `*` or NotAction: covered above).
+    if !action.is_negated() {
+        for (text, id) in action.entries() {
+            let Some((prefix, name)) = text.split_once(':') else {
+                continue;
+            };
+            if !name.contains(['*', '?']) || c.service(prefix).is_none_or(|s| s.is_retired()) {
+                continue;
+            }
+            let mut set = c.action_set([text], false);
+            set.remove_all(denied);
+            if set.is_empty() {
+                continue;
+            }
+            if is_star(name) {
+                ctx.push(
+                    Code::ServiceWildcard,
+                    Severity::Warning,
+                    ctx.policy.location(id),
+                    format!("`{text}` allows all {} actions of `{prefix}`, including ones AWS adds later", set.len()),
+                    "list the actions needed, or use a narrower pattern such as `s3:Get*`",
+                );
+                continue;
+            }
+            let pm = count_level(c, &set, AccessLevel::PermissionsManagement);
+            if pm > 0 {
+                ctx.push(
+                    Code::WildcardPermissionsManagement,
+                    Severity::SecurityWarning,
+                    ctx.policy.location(id),
+                    format!(
+                        "`{text}` reaches {pm} permissions-management action(s): {}",
+                        sample(c, &set, Some(AccessLevel::PermissionsManagement))
+                    ),
+                    "permissions-management actions change who can do what; list them one by one, on specific resources",
+                );
+            } else if f.resource_all {
+                let w = count_level(c, &set, AccessLevel::Write);
+                if w > 0 {
+                    ctx.push(
+                        Code::WildcardWriteAccess,
+                        Severity::Warning,
+                        ctx.policy.location(id),
+                        format!(
+                            "`{text}` reaches {w} write action(s) on every resource: {}",
+                            sample(c, &set, Some(AccessLevel::Write))
+                        ),
+                        "list the write actions needed, or limit `Resource`",
+                    );
+                }
+            }
+        }
+    }
+    if !f.resource_all {
+        return;
+    }
+    // RESOURCE_STAR: actions with resource-level permissions granted on `*`.
+    if let Some(r) = st.resource() {
+        if !r.is_negated() && !f.conditional && star_entry.is_none() && !action.is_negated() {
+            let scoped: Vec<_> = reach
+                .iter()
+                .filter_map(|id| c.action_by_id(id))
+                // Reads and lists on `*` are the usual read-only pattern; reads of sensitive
+                // data are reported as DATA_EXFILTRATION below.
+                .filter(|a| {
+                    !a.is_wildcard_only()
+                        && !matches!(a.access_level(), AccessLevel::List | AccessLevel::Read)
+                })
+                .collect();
+            if !scoped.is_empty() {
+                let names: Vec<String> = scoped.iter().take(3).map(|a| a.to_string()).collect();
+                let more = scoped.len().saturating_sub(names.len());
+                let loc = r
+                    .entries()
+                    .find(|(t, _)| is_star(t))
+                    .map_or_else(|| r.location(), |(_, id)| ctx.policy.location(id));
+                ctx.push(
+                    Code::ResourceStar,
+                    Severity::Warning,
+                    loc,
+                    format!(
+                        "`Resource: \"*\"` with {} action(s) that change resources and support resource-level permissions: {}{}",
+                        scoped.len(),
+                        names.join(", "),
+                        if more > 0 { format!(" (+{more} more)") } else { String::new() }
+                    ),
+                    "name the resources (ARNs) these actions may act on",
+                );
+            }
+        }
+    }
+    if f.conditional {
+        return;
+    }
+    risky::unconstrained(ctx, st, &reach, star_entry.is_some() || action.is_negated());
+}

@@ -1,0 +1,245 @@
+use super::*;
+use crate::{Code, Policy, PolicyType, Severity};
+
+fn codes(text: &str, ty: PolicyType) -> Vec<&'static str> {
+    let p = Policy::parse(text).unwrap();
+    lint(&p, ty).iter().map(|d| d.code().as_str()).collect()
+}
+
+fn identity(statements: &str) -> Vec<&'static str> {
+    codes(
+        &format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#),
+        PolicyType::Identity,
+    )
+}
+
+fn example(name: &str) -> Policy {
+    let path = format!(
+        "{}/../corpus/examples/policies/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Policy::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn guide_examples() {
+    let admin = lint(&example("admin-allow-all.json"), PolicyType::Identity);
+    assert_eq!(admin.len(), 1, "{admin:?}");
+    assert_eq!(admin[0].code(), Code::FullAdmin);
+    assert_eq!(admin[0].severity(), Severity::Error);
+    assert_eq!(admin[0].location().path(), "/Statement/0/Action");
+
+    let lp = lint(
+        &example("least-privilege-s3-dynamodb.json"),
+        PolicyType::Identity,
+    );
+    assert!(
+        lp.iter().all(|d| d.severity() > Severity::Warning),
+        "{lp:?}"
+    );
+    assert!(lp.is_empty(), "{lp:?}");
+
+    let ipmfa = lint(
+        &example("s3-ip-and-mfa-conditions.json"),
+        PolicyType::Identity,
+    );
+    let codes: Vec<_> = ipmfa.iter().map(|d| d.code()).collect();
+    assert_eq!(codes, [Code::ServiceWildcard], "{ipmfa:?}");
+    assert_eq!(ipmfa[0].severity(), Severity::Warning);
+
+    let bucket = lint(
+        &example("deny-unencrypted-uploads-bucket-policy.json"),
+        PolicyType::Resource,
+    );
+    assert!(bucket.is_empty(), "{bucket:?}");
+}
+
+#[test]
+fn wildcards_and_breadth() {
+    assert_eq!(
+        identity(
+            r#"{"Effect": "Allow", "Action": "iam:Put*", "Resource": "arn:aws:iam::1:role/x"}"#
+        ),
+        ["WILDCARD_PERMISSIONS_MANAGEMENT"]
+    );
+    assert_eq!(
+        identity(r#"{"Effect": "Allow", "Action": "sqs:Send*", "Resource": "*"}"#),
+        ["WILDCARD_WRITE_ACCESS", "RESOURCE_STAR"]
+    );
+    assert!(
+        identity(r#"{"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}"#).is_empty()
+    );
+    assert_eq!(
+        identity(r#"{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}"#),
+        ["RESOURCE_STAR"]
+    );
+    assert!(identity(r#"{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}}"#).is_empty());
+    assert_eq!(
+        identity(r#"{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}"#)[0],
+        "ALLOW_WITH_NOT_ACTION"
+    );
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secret/*"}"#
+    )
+    .contains(&"ALLOW_WITH_NOT_RESOURCE"));
+    assert_eq!(
+        identity(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket*"}"#
+        ),
+        ["S3_BUCKET_NAME_WILDCARD"]
+    );
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"}"#
+    )
+    .is_empty());
+}
+
+#[test]
+fn deny_and_conditions_change_the_truth() {
+    // An explicit deny of the same actions removes the finding.
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": "iam:Put*", "Resource": "*"},
+                        {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}"#
+    )
+    .is_empty());
+    // A condition that can never hold removes grant findings.
+    assert!(identity(r#"{"Effect": "Allow", "Action": "*", "Resource": "*",
+        "Condition": {"Null": {"aws:TokenIssueTime": "true"}, "DateGreaterThan": {"aws:TokenIssueTime": "2020-01-01T00:00:00Z"}}}"#)
+    .is_empty());
+    assert!(identity(
+        r#"{"Effect": "Allow", "Action": "*", "Resource": "*",
+        "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]}}}"#
+    )
+    .is_empty());
+    // Policy-version actions limited to AWS-managed policies cannot escalate.
+    assert!(identity(r#"{"Effect": "Allow", "Action": ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], "Resource": "arn:aws:iam::aws:policy/*"}"#)
+        .iter()
+        .all(|c| *c != "PRIVILEGE_ESCALATION"));
+}
+
+#[test]
+fn privilege_escalation_within_and_across_policies() {
+    let one = identity(
+        r#"{"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "arn:aws:iam::111122223333:policy/*"}"#,
+    );
+    assert_eq!(one, ["PRIVILEGE_ESCALATION"]);
+    let split = identity(
+        r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"},
+                            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}"#,
+    );
+    assert!(split.contains(&"PRIVILEGE_ESCALATION"), "{split:?}");
+    let a = Policy::parse(r#"{"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"}}"#).unwrap();
+    let b = Policy::parse(r#"{"Statement": {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}}"#).unwrap();
+    assert!(lint(&a, PolicyType::Identity)
+        .iter()
+        .all(|d| d.code() != Code::PrivilegeEscalation));
+    let set = lint_set(&[&a, &b]);
+    assert_eq!(set.len(), 1, "{set:?}");
+    assert_eq!(set[0].0, 0);
+    assert!(
+        set[0].1.message().contains("Lambda"),
+        "{}",
+        set[0].1.message()
+    );
+    let deny = Policy::parse(
+        r#"{"Statement": {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}}"#,
+    )
+    .unwrap();
+    assert!(lint_set(&[&a, &b, &deny]).is_empty());
+}
+
+#[test]
+fn names_conditions_and_principals() {
+    let unknown = identity(
+        r#"{"Effect": "Allow", "Action": ["s3:ListBuckets", "s4:GetObject", "deeplens:ListDevices"], "Resource": "arn:aws:s3:::b"}"#,
+    );
+    assert_eq!(
+        unknown,
+        ["UNKNOWN_ACTION", "UNKNOWN_SERVICE", "RETIRED_SERVICE"]
+    );
+    let p = Policy::parse(
+        r#"{"Statement": {"Effect": "Allow", "Action": "s3:ListBuckets", "Resource": "*"}}"#,
+    )
+    .unwrap();
+    let d = lint(&p, PolicyType::Identity);
+    assert!(
+        d[0].help().unwrap().contains("s3:ListBucket"),
+        "{:?}",
+        d[0].help()
+    );
+    assert_eq!(
+        identity(
+            r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:Get*"], "Resource": "arn:aws:s3:::b/*"}"#
+        ),
+        ["REDUNDANT_ACTION"]
+    );
+    assert_eq!(
+        identity(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"s3:prefix": "home/*"}}}"#
+        ),
+        [
+            "CONDITION_KEY_NOT_APPLICABLE",
+            "WILDCARD_WITHOUT_LIKE_OPERATOR"
+        ]
+    );
+    assert_eq!(
+        identity(
+            r#"{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}"#
+        ),
+        ["MFA_CONDITION_PITFALL"]
+    );
+    assert!(identity(r#"{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}"#).is_empty());
+    assert_eq!(
+        identity(
+            r#"{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env"]}}}"#
+        ),
+        ["FORALLVALUES_WITHOUT_NULL_CHECK"]
+    );
+    assert!(identity(r#"{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env"]}, "Null": {"aws:TagKeys": "false"}}}"#).is_empty());
+    assert_eq!(
+        identity(
+            r#"{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+                           {"Sid": "B", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#
+        ),
+        ["REDUNDANT_STATEMENT"]
+    );
+    let public = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}"#;
+    assert_eq!(codes(public, PolicyType::Resource), ["PUBLIC_ACCESS"]);
+    let org = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}}}"#;
+    assert!(codes(org, PolicyType::Resource).is_empty());
+    let np = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}"#;
+    assert_eq!(
+        codes(np, PolicyType::Resource),
+        ["ALLOW_WITH_NOT_PRINCIPAL"]
+    );
+    assert_eq!(
+        identity(r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}"#),
+        ["PASS_ROLE_WITH_STAR_IN_RESOURCE", "RESOURCE_STAR"]
+    );
+    assert!(identity(r#"{"Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:ListBucket"], "Resource": "*"}"#).is_empty());
+    assert_eq!(
+        identity(r#"{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}"#),
+        ["CREDENTIALS_EXPOSURE"]
+    );
+    assert_eq!(
+        identity(
+            r#"{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}"#
+        ),
+        ["DATA_EXFILTRATION"]
+    );
+    assert_eq!(
+        identity(r#"{"Effect": "Allow", "Action": "s3:PutBucketPolicy", "Resource": "*"}"#),
+        ["RESOURCE_EXPOSURE", "RESOURCE_STAR"]
+    );
+}
+
+#[test]
+fn findings_carry_docs_links_and_locations() {
+    let p = Policy::parse(r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#)
+        .unwrap();
+    let all = check(&p, PolicyType::Identity);
+    assert_eq!(all.len(), 2); // MISSING_VERSION + FULL_ADMIN
+    let d = all.iter().find(|d| d.code() == Code::FullAdmin).unwrap();
+    assert_eq!(d.code().docs(), "docs/checks.md#full_admin");
+    assert_eq!(d.location().line(), 1);
+}
