@@ -4,9 +4,11 @@
 //! input cannot be read or the command line is wrong.
 #![forbid(unsafe_code)]
 
+mod check;
+mod expand;
 mod inputs;
+mod sarif;
 mod simulate;
-mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -25,7 +27,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Parse policies and check them against the rules of their policy type.
-    Validate(validate::Args),
+    Validate(check::Args),
+    /// Validate policies and look for over-broad wildcards and risky grants.
+    Lint(check::Args),
+    /// List the actions an action pattern matches (`s3:Get*`), with their access levels.
+    Expand(expand::Args),
     /// Evaluate the requests of a simulation file against its policies.
     Simulate(simulate::SimulateArgs),
     /// Evaluate one request given on the command line.
@@ -39,6 +45,8 @@ pub enum Format {
     Human,
     /// One JSON document on standard output.
     Json,
+    /// SARIF 2.1.0 (validate and lint only).
+    Sarif,
 }
 
 /// When to use colours.
@@ -82,7 +90,9 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Validate(args) => validate::run(args),
+        Command::Validate(args) => check::run(args, check::Mode::Validate),
+        Command::Lint(args) => check::run(args, check::Mode::Lint),
+        Command::Expand(args) => expand::run(args),
         Command::Simulate(args) => simulate::run_simulate(args),
         Command::Eval(args) => simulate::run_eval(*args),
     }

@@ -117,7 +117,7 @@ fn print_results(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
-        Format::Json => {
+        Format::Json | Format::Sarif => {
             let reports: Vec<_> = requests
                 .iter()
                 .zip(results)

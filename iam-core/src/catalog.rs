@@ -249,6 +249,19 @@ impl<'c> Action<'c> {
             .iter()
             .filter_map(move |&(i, req)| service.resource_types.get(i as usize).map(|r| (r, req)))
     }
+    /// Whether a service condition key (lower-cased; tag keys such as `s3:ExistingObjectTag/x`
+    /// match the catalog's `s3:ExistingObjectTag/<key>`, `…/${TagKey}` or `…/tag-key`) applies to
+    /// the action.
+    pub fn has_condition_key(&self, lower_key: &str) -> bool {
+        self.data
+            .condition_keys
+            .iter()
+            .any(|k| key_matches(k, lower_key))
+            || self
+                .resource_types()
+                .any(|(rt, _)| rt.condition_keys().any(|k| key_matches(k, lower_key)))
+    }
+
     /// The service condition keys valid for the action: its own and those of its resource types.
     pub fn condition_keys(&self) -> Vec<&'c str> {
         let mut keys: Vec<&str> = self.data.condition_keys.iter().map(|k| &**k).collect();
@@ -271,6 +284,7 @@ pub struct Catalog {
     global_keys: Vec<(Box<str>, Box<str>)>,
     rcp_services: Vec<Box<str>>,
     total: usize,
+    current: OnceLock<ActionSet>,
 }
 
 /// The embedded catalog, decoded on first use.
@@ -299,6 +313,7 @@ impl Catalog {
             global_keys: Vec::new(),
             rcp_services: Vec::new(),
             total: 0,
+            current: OnceLock::new(),
         }
     }
 
@@ -372,6 +387,7 @@ impl Catalog {
                 .map(Into::into)
                 .collect(),
             total: next_id as usize,
+            current: OnceLock::new(),
         })
     }
 
@@ -483,6 +499,19 @@ impl Catalog {
         })
     }
 
+    /// Every action of the services AWS still offers.
+    pub fn current_actions(&self) -> &ActionSet {
+        self.current.get_or_init(|| {
+            let mut all = ActionSet::new(self.total);
+            for s in self.services.iter().filter(|s| !s.retired) {
+                for a in s.actions() {
+                    all.insert(a.id());
+                }
+            }
+            all
+        })
+    }
+
     /// The set of actions an `Action`/`NotAction` element grants: the union of its patterns'
     /// expansions, or for `NotAction` every current action outside them.
     pub fn action_set<'a>(
@@ -492,17 +521,22 @@ impl Catalog {
     ) -> ActionSet {
         let mut set = ActionSet::new(self.total);
         for p in patterns {
+            if !p.is_empty() && p.bytes().all(|b| b == b'*') {
+                set.insert_all(self.current_actions());
+                continue;
+            }
+            if !p.contains(['*', '?']) {
+                if let Some(a) = self.action(p) {
+                    set.insert(a.id());
+                }
+                continue;
+            }
             for a in self.expand(p) {
                 set.insert(a.id());
             }
         }
         if negated {
-            let mut all = ActionSet::new(self.total);
-            for s in self.services.iter().filter(|s| !s.retired) {
-                for a in s.actions() {
-                    all.insert(a.id());
-                }
-            }
+            let mut all = self.current_actions().clone();
             all.remove_all(&set);
             all
         } else {
@@ -564,6 +598,21 @@ fn level_index(l: AccessLevel) -> usize {
         AccessLevel::Tagging => 2,
         AccessLevel::Write => 3,
         AccessLevel::PermissionsManagement => 4,
+    }
+}
+
+/// Whether catalog key `pattern` covers the lower-cased `key`. Keys with a `/` take a free
+/// suffix in the source data (`<key>`, `${TagKey}`, `tag-key`), so they match by prefix.
+pub(crate) fn key_matches(pattern: &str, key: &str) -> bool {
+    match pattern.find('/') {
+        Some(i) => {
+            let head = pattern.get(..=i).unwrap_or(pattern);
+            key.len() > head.len()
+                && key
+                    .get(..head.len())
+                    .is_some_and(|k| k.eq_ignore_ascii_case(head))
+        }
+        None => pattern.eq_ignore_ascii_case(key),
     }
 }
 
@@ -639,13 +688,23 @@ impl ActionSet {
     pub fn len(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
-    /// The action ids, ascending.
+    /// The action ids, ascending. Skips empty words and visits only set bits.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(i, &w)| {
-            (0..64)
-                .filter(move |b| w & (1 << b) != 0)
-                .map(move |b| i * 64 + b)
-        })
+        self.words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w != 0)
+            .flat_map(|(i, &w)| {
+                let mut bits = w;
+                std::iter::from_fn(move || {
+                    if bits == 0 {
+                        return None;
+                    }
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    Some(i * 64 + b)
+                })
+            })
     }
 }
 

@@ -55,14 +55,14 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, )*) => {
         /// The stable identifier of a diagnostic. The string form ([`Code::as_str`]) never changes
         /// once released; where IAM Access Analyzer has a check for the same problem, the name is
         /// the same as its issue code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[doc = $doc])* $variant, )*
         }
 
         impl Code {
@@ -72,6 +72,11 @@ macro_rules! codes {
             /// The SCREAMING_SNAKE name, e.g. `DUPLICATE_KEY`.
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $name,)* }
+            }
+
+            /// A one-sentence description of what the code means (its documentation).
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => concat!($($doc),*).trim_ascii(),)* }
             }
         }
     };
@@ -386,6 +391,16 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn every_code_has_a_summary() {
+        for code in Code::ALL {
+            assert!(code.summary().len() > 10, "{code}");
+        }
+        assert!(Code::FullAdmin
+            .summary()
+            .starts_with("`Allow` of every action"));
     }
 
     #[test]

@@ -75,6 +75,17 @@ impl Location {
         }
     }
 
+    /// Builds a location using a precomputed [`LineIndex`] of `source` (fast for many locations
+    /// in one large document).
+    pub fn with_index(source: &str, index: &LineIndex, path: String, span: Span) -> Self {
+        Location {
+            start: index.position(source, span.start),
+            end: index.position(source, span.end),
+            path,
+            span,
+        }
+    }
+
     /// The JSON Pointer (RFC 6901) of the element, e.g. `/Statement/0/Action/1`. The empty string
     /// is the whole document.
     pub fn path(&self) -> &str {
@@ -148,6 +159,50 @@ pub fn position(source: &str, offset: u32) -> Position {
     }
 }
 
+/// The byte offsets where the lines of a text start, for fast position lookups.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Indexes `source`.
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0u32];
+        starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The position of byte `offset` (same result as [`position`]).
+    pub fn position(&self, source: &str, offset: u32) -> Position {
+        let offset = offset.min(source.len() as u32);
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.starts.get(line - 1).copied().unwrap_or(0) as usize;
+        let mut column = 1u32;
+        let mut column_utf16 = 1u32;
+        if let Some(segment) = source.as_bytes().get(line_start..offset as usize) {
+            for &b in segment {
+                if b & 0xC0 != 0x80 {
+                    column += 1;
+                    column_utf16 += if b >= 0xF0 { 2 } else { 1 };
+                }
+            }
+        }
+        Position {
+            offset,
+            line: line as u32,
+            column,
+            column_utf16,
+        }
+    }
+}
+
 /// Appends one JSON Pointer segment to `path`, escaping `~` and `/` as RFC 6901 requires.
 pub(crate) fn push_segment(path: &mut String, segment: &str) {
     path.push('/');
@@ -175,6 +230,15 @@ mod tests {
         assert_eq!(p.column_utf16, 12);
         assert_eq!(position(src, 0).column, 1);
         assert_eq!(position(src, 10_000).offset as usize, src.len());
+    }
+
+    #[test]
+    fn line_index_agrees_with_scanning() {
+        let src = "{\n  \"a\": \"é😀x\"\n}\n\n  z";
+        let index = LineIndex::new(src);
+        for off in 0..=src.len() as u32 + 2 {
+            assert_eq!(index.position(src, off), position(src, off), "offset {off}");
+        }
     }
 
     #[test]

@@ -288,11 +288,11 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
     let c = ctx.c;
     let element = st.action();
     let entries: Vec<_> = element.entries().collect();
-    let mut expansions: Vec<Option<ActionSet>> = Vec::with_capacity(entries.len());
+    let mut expansions: Vec<Option<Vec<usize>>> = Vec::with_capacity(entries.len());
     for &(text, id) in &entries {
         let loc = ctx.policy.location(id);
         if is_star(text) {
-            expansions.push(Some(c.action_set([text], false)));
+            expansions.push(None);
             continue;
         }
         let Some((prefix, name)) = text.split_once(':') else {
@@ -353,9 +353,23 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
                 &help,
             );
         }
-        expansions.push(Some(set));
+        expansions.push(Some(set.iter().collect()));
     }
-    // An entry whose actions another entry already covers.
+    // An entry whose actions another entry already covers (same service only: expansions never
+    // cross services). `*` entries are FULL_ADMIN's business.
+    let services: Vec<Option<String>> = entries
+        .iter()
+        .map(|(t, _)| t.split_once(':').map(|(p, _)| p.to_ascii_lowercase()))
+        .collect();
+    let subset = |a: &[usize], b: &[usize]| {
+        a.len() <= b.len() && a.iter().all(|x| b.binary_search(x).is_ok())
+    };
+    let mut groups: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+    for (i, s) in services.iter().enumerate() {
+        if let Some(s) = s {
+            groups.entry(s.as_str()).or_default().push(i);
+        }
+    }
     for (i, (text, id)) in entries.iter().enumerate() {
         let Some(Some(mine)) = expansions.get(i) else {
             continue;
@@ -363,18 +377,22 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
         if mine.is_empty() {
             continue;
         }
-        let covered_by = entries.iter().enumerate().find(|(j, (other, _))| {
-            *j != i
-                && match expansions.get(*j) {
-                    Some(Some(theirs)) => {
-                        mine.is_subset(theirs)
-                            // identical expansions: only the later entry is redundant
-                            && (!theirs.is_subset(mine) || *j < i)
-                            && !other.is_empty()
-                    }
-                    _ => false,
-                }
-        });
+        let Some(group) = services
+            .get(i)
+            .and_then(|s| s.as_ref())
+            .and_then(|s| groups.get(s.as_str()))
+        else {
+            continue;
+        };
+        let covered_by = group
+            .iter()
+            .filter(|&&j| j != i)
+            .find(|&&j| match expansions.get(j) {
+                // identical expansions: only the later entry is redundant
+                Some(Some(theirs)) => subset(mine, theirs) && (!subset(theirs, mine) || j < i),
+                _ => false,
+            })
+            .and_then(|&j| entries.get(j).map(|e| (j, e)));
         if let Some((_, (other, _))) = covered_by {
             ctx.push(
                 Code::RedundantAction,
@@ -470,31 +488,24 @@ fn key_applies(ctx: &mut Ctx<'_>, key: &str, loc: Location, actions: &ActionSet)
     let Some(service) = c.service(prefix) else {
         return;
     };
-    // Keys for another service than the statement's actions are a separate problem only when
-    // the service is among them.
-    let mut services_of_actions = Vec::new();
-    let mut applies = false;
     let lower = key.to_ascii_lowercase();
-    for id in actions.iter() {
-        let Some(a) = c.action_by_id(id) else {
+    // Only actions of the key's own service matter: a key of a service the statement does not
+    // act on is not reported here.
+    let mut of_service = false;
+    let mut applies = false;
+    for a in service.actions() {
+        if !actions.contains(a.id()) {
             continue;
-        };
-        if !services_of_actions.contains(&a.service().prefix()) {
-            services_of_actions.push(a.service().prefix());
         }
-        if a.condition_keys()
-            .iter()
-            .any(|k| key_pattern_matches(k, &lower))
-        {
+        of_service = true;
+        if a.has_condition_key(&lower) {
             applies = true;
             break;
         }
     }
-    if !applies
-        && services_of_actions
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(service.prefix()))
-    {
+    // A key no action of the service lists is a service-wide key (`ec2:SourceInstanceARN`).
+    let listed_somewhere = service.actions().any(|a| a.has_condition_key(&lower));
+    if !applies && of_service && listed_somewhere {
         ctx.push(
             Code::ConditionKeyNotApplicable,
             Severity::Warning,
@@ -502,17 +513,6 @@ fn key_applies(ctx: &mut Ctx<'_>, key: &str, loc: Location, actions: &ActionSet)
             format!("condition key `{key}` applies to none of the statement's actions"),
             "a key that is never in the request context makes the condition fail (or, negated or with IfExists, always pass); check the Service Authorization Reference for the keys each action supports",
         );
-    }
-}
-
-/// Matches a catalog key such as `s3:ExistingObjectTag/${TagKey}` against a lower-cased key.
-fn key_pattern_matches(pattern: &str, lower_key: &str) -> bool {
-    let p = pattern.to_ascii_lowercase();
-    match p.find("${") {
-        Some(i) => p
-            .get(..i)
-            .is_some_and(|head| lower_key.starts_with(head) && lower_key.len() > head.len()),
-        None => p == lower_key,
     }
 }
 
@@ -535,7 +535,7 @@ fn resources(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
             let name = bucket.trim_end_matches('*');
             ctx.push(
                 Code::S3BucketNameWildcard,
-                Severity::SecurityWarning,
+                Severity::Warning,
                 ctx.policy.location(id),
                 format!("`{text}` also matches other buckets, such as `{name}-evil`"),
                 "bucket names are global: name the bucket exactly (`arn:aws:s3:::name` and `arn:aws:s3:::name/*`)",

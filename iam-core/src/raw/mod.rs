@@ -13,8 +13,9 @@ mod parser;
 
 use crate::diagnostic::{Diagnostic, ParseError};
 use crate::limits::Limits;
-use crate::location::{push_segment, Location, Span};
+use crate::location::{push_segment, LineIndex, Location, Span};
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 /// The JSON type of a raw value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,6 +73,8 @@ pub struct Document {
     unescaped: Vec<Box<str>>,
     /// Bytes of whitespace between tokens (JSON "insignificant" whitespace).
     whitespace: usize,
+    /// Line starts, built on the first location request.
+    lines: OnceLock<LineIndex>,
 }
 
 impl Document {
@@ -190,12 +193,13 @@ impl Document {
     /// The full location of a value.
     pub fn location(&self, id: NodeId) -> Location {
         let span = self.get(id).map(|v| v.span()).unwrap_or_default();
-        Location::new(&self.source, self.path_of(id), span)
+        self.location_at(self.path_of(id), span)
     }
 
     /// A location for an arbitrary span with a given path.
     pub(crate) fn location_at(&self, path: String, span: Span) -> Location {
-        Location::new(&self.source, path, span)
+        let index = self.lines.get_or_init(|| LineIndex::new(&self.source));
+        Location::with_index(&self.source, index, path, span)
     }
 
     /// Re-serialises the tree as compact JSON: same keys in the same order, same shapes, numbers as

@@ -79,6 +79,7 @@ pub(super) fn parse(source: Box<str>, limits: &Limits) -> Result<Document, Parse
                 nodes,
                 unescaped,
                 whitespace,
+                lines: Default::default(),
             })
         }
         Err(e) => {

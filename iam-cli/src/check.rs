@@ -1,4 +1,5 @@
-//! `iam validate`: parse policies and check them against the rules of their type.
+//! `iam validate` and `iam lint`: parse policies, check them against the rules of their type,
+//! and (lint) look for over-broad and risky grants.
 
 use crate::inputs::{self, InputError};
 use crate::{ColorChoice, Format, EXIT_USAGE};
@@ -8,7 +9,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Arguments of `iam validate`.
+/// Arguments of `iam validate` and `iam lint`.
 #[derive(clap::Args)]
 pub struct Args {
     /// Files, directories (every *.json below), glob patterns, or `-` for standard input.
@@ -17,9 +18,16 @@ pub struct Args {
     /// The policy type to check against; `auto` infers it from each document.
     #[arg(long = "type", short = 't', default_value = "auto", value_parser = parse_type)]
     policy_type: TypeChoice,
-    /// Output format.
+    /// Output format (`sarif` is SARIF 2.1.0, for code-scanning tools).
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     format: Format,
+    /// Lint only: treat all inputs as the identity policies of one principal and also look for
+    /// privilege escalation spread across them.
+    #[arg(long)]
+    as_principal: bool,
+    /// Do not print the progress indicator (shown on a terminal for large runs).
+    #[arg(long)]
+    quiet: bool,
     /// Exit with 1 when a diagnostic at or above this severity is found.
     #[arg(long, default_value = "error", value_parser = parse_severity)]
     fail_on: Severity,
@@ -47,7 +55,7 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 struct FileReport {
     file: String,
@@ -70,7 +78,7 @@ struct Report<'a> {
     summary: &'a Summary,
 }
 
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Clone)]
 #[serde(rename_all = "camelCase")]
 struct Summary {
     files: usize,
@@ -100,17 +108,74 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// What the subcommand checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Grammar and policy-type rules.
+    Validate,
+    /// Validation plus the linter.
+    Lint,
+}
+
+fn counts(d: &[Diagnostic]) -> String {
+    let mut s = Summary::default();
+    for x in d {
+        s.count(x);
+    }
+    let mut parts = Vec::new();
+    for (n, w) in [
+        (s.errors, "error"),
+        (s.security_warnings, "security warning"),
+        (s.warnings, "warning"),
+        (s.suggestions, "suggestion"),
+    ] {
+        if n > 0 {
+            parts.push(plural(n, w));
+        }
+    }
+    parts.join(", ")
+}
+
+struct Progress {
+    enabled: bool,
+    total: usize,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            enabled: !quiet && total >= 50 && std::io::stderr().is_terminal(),
+            total,
+        }
+    }
+    fn tick(&self, done: usize) {
+        if self.enabled && (done % 25 == 0 || done == self.total) {
+            eprint!("\r\x1b[2Kchecking {done}/{} …", self.total);
+        }
+    }
+    fn finish(&self) {
+        if self.enabled {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
 /// Runs the subcommand and returns the exit code.
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args, mode: Mode) -> ExitCode {
     let color = args.format == Format::Human && args.color.enabled();
     let (sources, mut input_errors) = inputs::expand(&args.paths);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut summary = Summary::default();
     let mut failed = false;
-    let mut json_files: Vec<FileReport> = Vec::new();
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut parsed: Vec<(usize, Policy)> = Vec::new();
+    let progress = Progress::new(sources.len(), args.quiet);
 
-    for source in &sources {
+    for (n, source) in sources.iter().enumerate() {
+        progress.tick(n + 1);
         let input = match source.read() {
             Ok(input) => input,
             Err(e) => {
@@ -119,35 +184,55 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         summary.files += 1;
-        let (policy_type, inferred, parsed, diagnostics, text) =
-            check(&input.bytes, args.policy_type);
-        for d in &diagnostics {
-            summary.count(d);
-            failed |= d.severity() <= args.fail_on;
+        let text = String::from_utf8_lossy(&input.bytes).into_owned();
+        let (policy_type, inferred, policy, diagnostics) =
+            check(&input.bytes, args.policy_type, mode);
+        if let Some(p) = policy {
+            parsed.push((reports.len(), p));
         }
-        match args.format {
-            Format::Human => {
-                for d in &diagnostics {
-                    let opts = RenderOptions {
-                        color,
-                        max_line_width: None,
-                    };
-                    let _ = writeln!(out, "{}", render(d, &text, &input.name, opts));
+        reports.push(FileReport {
+            file: input.name,
+            policy_type,
+            policy_type_inferred: inferred,
+            parsed: parsed.last().is_some_and(|(i, _)| *i == reports.len()),
+            diagnostics,
+        });
+        texts.push(text);
+    }
+    progress.finish();
+    if mode == Mode::Lint && args.as_principal && parsed.len() > 1 {
+        let policies: Vec<&Policy> = parsed.iter().map(|(_, p)| p).collect();
+        for (pi, d) in iam_core::lint::lint_set(&policies) {
+            if let Some((ri, _)) = parsed.get(pi) {
+                if let Some(r) = reports.get_mut(*ri) {
+                    r.diagnostics.push(d);
                 }
             }
-            Format::Json => json_files.push(FileReport {
-                file: input.name,
-                policy_type,
-                policy_type_inferred: inferred,
-                parsed,
-                diagnostics,
-            }),
+        }
+    }
+    for r in &reports {
+        for d in &r.diagnostics {
+            summary.count(d);
+            failed |= d.severity() <= args.fail_on;
         }
     }
     summary.unreadable = input_errors.len();
 
     match args.format {
         Format::Human => {
+            let opts = RenderOptions {
+                color,
+                max_line_width: None,
+            };
+            for (r, text) in reports.iter().zip(&texts) {
+                for d in &r.diagnostics {
+                    let _ = writeln!(out, "{}", render(d, text, &r.file, opts));
+                }
+                if !r.diagnostics.is_empty() && reports.len() > 1 {
+                    let ty = r.policy_type.map(|t| format!(" ({t})")).unwrap_or_default();
+                    let _ = writeln!(out, "{}{ty}: {}\n", r.file, counts(&r.diagnostics));
+                }
+            }
             for e in &input_errors {
                 eprintln!("error: cannot read `{}`: {}", e.name, e.message);
             }
@@ -175,12 +260,22 @@ pub fn run(args: Args) -> ExitCode {
                 })
                 .collect();
             let report = Report {
-                files: json_files,
+                files: reports,
                 unreadable,
                 summary: &summary,
             };
             let _ = serde_json::to_writer_pretty(&mut out, &report);
             let _ = writeln!(out);
+        }
+        Format::Sarif => {
+            let _ = serde_json::to_writer_pretty(
+                &mut out,
+                &crate::sarif::log(&reports_for_sarif(&reports)),
+            );
+            let _ = writeln!(out);
+            for e in &input_errors {
+                eprintln!("error: cannot read `{}`: {}", e.name, e.message);
+            }
         }
     }
     let _ = out.flush();
@@ -193,28 +288,38 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Parses and validates one input. Returns the type used, whether it was inferred, whether it
-/// parsed, the diagnostics, and the text to render them against.
+fn reports_for_sarif(reports: &[FileReport]) -> Vec<(&str, &[Diagnostic])> {
+    reports
+        .iter()
+        .map(|r| (r.file.as_str(), r.diagnostics.as_slice()))
+        .collect()
+}
+
+/// Parses, validates and (lint mode) lints one input. Returns the type used, whether it was
+/// inferred, the policy if it parsed, and the diagnostics.
 fn check(
     bytes: &[u8],
     choice: TypeChoice,
-) -> (Option<PolicyType>, bool, bool, Vec<Diagnostic>, String) {
-    let text = String::from_utf8_lossy(bytes).into_owned();
+    mode: Mode,
+) -> (Option<PolicyType>, bool, Option<Policy>, Vec<Diagnostic>) {
     match Policy::parse_bytes(bytes) {
         Ok(policy) => {
             let (ty, inferred) = match choice {
                 TypeChoice::Fixed(t) => (t, false),
                 TypeChoice::Auto => (PolicyType::infer(&policy), true),
             };
-            let diagnostics = policy.validate(ty);
-            (Some(ty), inferred, true, diagnostics, text)
+            let diagnostics = match mode {
+                Mode::Validate => policy.validate(ty),
+                Mode::Lint => iam_core::lint::check(&policy, ty),
+            };
+            (Some(ty), inferred, Some(policy), diagnostics)
         }
         Err(e) => {
             let ty = match choice {
                 TypeChoice::Fixed(t) => Some(t),
                 TypeChoice::Auto => None,
             };
-            (ty, false, false, e.into_diagnostics(), text)
+            (ty, false, None, e.into_diagnostics())
         }
     }
 }
