@@ -261,3 +261,80 @@ fn eval_one_request_from_flags() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("INVALID_EFFECT"));
 }
+
+#[test]
+fn lint_reports_the_guide_examples_as_documented() {
+    let o = iam(&["lint", "--format", "json", "corpus/examples/policies"], None);
+    assert_eq!(o.status.code(), Some(1), "the admin policy has an error");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let by_file = |name: &str| -> Vec<String> {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(name))
+            .unwrap()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(by_file("admin-allow-all.json"), ["FULL_ADMIN"]);
+    assert!(by_file("least-privilege-s3-dynamodb.json").is_empty());
+    assert_eq!(by_file("s3-ip-and-mfa-conditions.json"), ["SERVICE_WILDCARD"]);
+    assert!(by_file("deny-unencrypted-uploads-bucket-policy.json").is_empty());
+    let admin = &v["files"][0]["diagnostics"][0];
+    assert_eq!(admin["docs"], "docs/checks.md#full_admin");
+    assert_eq!(admin["severity"], "error");
+}
+
+#[test]
+fn lint_sarif_is_valid_enough_for_code_scanning() {
+    let o = iam(&["lint", "--format", "sarif", "corpus/examples/policies/admin-allow-all.json"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "iam-core");
+    assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "FULL_ADMIN");
+    let r = &run["results"][0];
+    assert_eq!(r["ruleId"], "FULL_ADMIN");
+    assert_eq!(r["level"], "error");
+    let region = &r["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 7);
+    assert_eq!(region["startColumn"], 17);
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "corpus/examples/policies/admin-allow-all.json"
+    );
+}
+
+#[test]
+fn lint_as_principal_finds_escalation_across_policies() {
+    let dir = std::env::temp_dir().join(format!("iam-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = dir.join("a.json");
+    let b = dir.join("b.json");
+    std::fs::write(&a, r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"}}"#).unwrap();
+    std::fs::write(&b, r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "arn:aws:ec2:*:111122223333:instance/*"}}"#).unwrap();
+    let (a, b) = (a.to_string_lossy().to_string(), b.to_string_lossy().to_string());
+    let alone = stdout(&iam(&["lint", &a, &b], None));
+    assert!(!alone.contains("PRIVILEGE_ESCALATION"), "{alone}");
+    let together = stdout(&iam(&["lint", "--as-principal", &a, &b], None));
+    assert!(together.contains("PRIVILEGE_ESCALATION"), "{together}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn expand_lists_actions_with_access_levels() {
+    let o = iam(&["expand", "iam:*AccessKey*"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("iam:CreateAccessKey"), "{out}");
+    assert!(out.contains("Write"));
+    assert!(out.contains("5 action(s)"), "{out}");
+    let o = iam(&["expand", "--format", "json", "s3:GetObject"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["actions"][0]["accessLevel"], "Read");
+    assert_eq!(iam(&["expand", "nonsense"], None).status.code(), Some(2));
+}

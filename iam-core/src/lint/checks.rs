@@ -532,12 +532,12 @@ fn resources(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
             && !bucket.trim_end_matches('*').is_empty()
             && !bucket.contains("${")
         {
-            let name = bucket.trim_end_matches('*');
+            let example = bucket.replace('*', "-evil-").replace("--evil-", "-evil-").trim_matches('-').to_string();
             ctx.push(
                 Code::S3BucketNameWildcard,
                 Severity::Warning,
                 ctx.policy.location(id),
-                format!("`{text}` also matches other buckets, such as `{name}-evil`"),
+                format!("`{text}` also matches other buckets, such as `{example}`"),
                 "bucket names are global: name the bucket exactly (`arn:aws:s3:::name` and `arn:aws:s3:::name/*`)",
             );
         }
