@@ -264,7 +264,10 @@ fn eval_one_request_from_flags() {
 
 #[test]
 fn lint_reports_the_guide_examples_as_documented() {
-    let o = iam(&["lint", "--format", "json", "corpus/examples/policies"], None);
+    let o = iam(
+        &["lint", "--format", "json", "corpus/examples/policies"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1), "the admin policy has an error");
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let by_file = |name: &str| -> Vec<String> {
@@ -282,7 +285,10 @@ fn lint_reports_the_guide_examples_as_documented() {
     };
     assert_eq!(by_file("admin-allow-all.json"), ["FULL_ADMIN"]);
     assert!(by_file("least-privilege-s3-dynamodb.json").is_empty());
-    assert_eq!(by_file("s3-ip-and-mfa-conditions.json"), ["SERVICE_WILDCARD"]);
+    assert_eq!(
+        by_file("s3-ip-and-mfa-conditions.json"),
+        ["SERVICE_WILDCARD"]
+    );
     assert!(by_file("deny-unencrypted-uploads-bucket-policy.json").is_empty());
     let admin = &v["files"][0]["diagnostics"][0];
     assert_eq!(admin["docs"], "docs/checks.md#full_admin");
@@ -291,7 +297,15 @@ fn lint_reports_the_guide_examples_as_documented() {
 
 #[test]
 fn lint_sarif_is_valid_enough_for_code_scanning() {
-    let o = iam(&["lint", "--format", "sarif", "corpus/examples/policies/admin-allow-all.json"], None);
+    let o = iam(
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "corpus/examples/policies/admin-allow-all.json",
+        ],
+        None,
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
@@ -317,7 +331,10 @@ fn lint_as_principal_finds_escalation_across_policies() {
     let b = dir.join("b.json");
     std::fs::write(&a, r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"}}"#).unwrap();
     std::fs::write(&b, r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "arn:aws:ec2:*:111122223333:instance/*"}}"#).unwrap();
-    let (a, b) = (a.to_string_lossy().to_string(), b.to_string_lossy().to_string());
+    let (a, b) = (
+        a.to_string_lossy().to_string(),
+        b.to_string_lossy().to_string(),
+    );
     let alone = stdout(&iam(&["lint", &a, &b], None));
     assert!(!alone.contains("PRIVILEGE_ESCALATION"), "{alone}");
     let together = stdout(&iam(&["lint", "--as-principal", &a, &b], None));

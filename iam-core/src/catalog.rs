@@ -285,6 +285,9 @@ pub struct Catalog {
     rcp_services: Vec<Box<str>>,
     total: usize,
     current: OnceLock<ActionSet>,
+    /// Expansions already computed, by lower-cased pattern (linting meets the same patterns in
+    /// many policies).
+    expansions: std::sync::Mutex<FxHashMap<Box<str>, std::sync::Arc<[usize]>>>,
 }
 
 /// The embedded catalog, decoded on first use.
@@ -314,6 +317,7 @@ impl Catalog {
             rcp_services: Vec::new(),
             total: 0,
             current: OnceLock::new(),
+            expansions: Default::default(),
         }
     }
 
@@ -388,6 +392,7 @@ impl Catalog {
                 .collect(),
             total: next_id as usize,
             current: OnceLock::new(),
+            expansions: Default::default(),
         })
     }
 
@@ -410,7 +415,7 @@ impl Catalog {
     pub fn service(&self, prefix: &str) -> Option<&Service> {
         let i = match self.by_prefix.get(prefix) {
             Some(i) => *i,
-            None => *self.by_prefix.get(prefix.to_ascii_lowercase().as_str())?,
+            None => with_lowercase(prefix, |p| self.by_prefix.get(p).copied())??,
         };
         self.services.get(i as usize)
     }
@@ -419,7 +424,7 @@ impl Catalog {
     pub fn action(&self, action: &str) -> Option<Action<'_>> {
         let (prefix, name) = action.split_once(':')?;
         let service = self.service(prefix)?;
-        let i = *service.by_name.get(name.to_ascii_lowercase().as_str())?;
+        let i = with_lowercase(name, |n| service.by_name.get(n).copied())??;
         service.actions.get(i as usize).map(|data| Action {
             service,
             data,
@@ -453,6 +458,23 @@ impl Catalog {
             .actions()
             .filter(|a| glob.matches(&a.data.lower, &NoVars).unwrap_or(false))
             .collect()
+    }
+
+    /// The ids of the actions a pattern matches (as [`Catalog::expand`]), memoised.
+    pub fn expand_ids(&self, pattern: &str) -> std::sync::Arc<[usize]> {
+        let key = pattern.to_ascii_lowercase();
+        if let Ok(cache) = self.expansions.lock() {
+            if let Some(hit) = cache.get(key.as_str()) {
+                return hit.clone();
+            }
+        }
+        let ids: std::sync::Arc<[usize]> = self.expand(pattern).iter().map(|a| a.id()).collect();
+        if let Ok(mut cache) = self.expansions.lock() {
+            if cache.len() < 100_000 {
+                cache.insert(key.into_boxed_str(), ids.clone());
+            }
+        }
+        ids
     }
 
     /// `(key, type)` of every global condition key (`aws:…`).
@@ -588,6 +610,20 @@ impl Catalog {
         }
         allowed.remove_all(&denied);
         allowed
+    }
+}
+
+/// Calls `f` with `s` lower-cased (ASCII), without allocating for names up to 128 bytes.
+fn with_lowercase<T>(s: &str, f: impl FnOnce(&str) -> T) -> Option<T> {
+    let mut buf = [0u8; 128];
+    match buf.get_mut(..s.len()) {
+        Some(dst) => {
+            for (d, b) in dst.iter_mut().zip(s.bytes()) {
+                *d = b.to_ascii_lowercase();
+            }
+            std::str::from_utf8(dst).ok().map(f)
+        }
+        None => Some(f(&s.to_ascii_lowercase())),
     }
 }
 

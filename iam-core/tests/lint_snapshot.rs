@@ -1,7 +1,12 @@
 //! Snapshot of every lint finding over the AWS managed-policy corpus. Any change in a finding
 //! shows up in review as a diff of `corpus/lint-snapshots/managed.txt`.
 //! Regenerate with `UPDATE_SNAPSHOTS=1 cargo test -p iam-core --test lint_snapshot`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use iam_core::{lint::lint, Policy, PolicyType};
 use std::fmt::Write as _;
@@ -46,7 +51,13 @@ fn managed_policy_findings_match_the_snapshot() {
             .filter(|l| !expected.contains(l))
             .take(10)
             .map(|l| format!("+ {l}"))
-            .chain(expected.lines().filter(|l| !out.contains(l)).take(10).map(|l| format!("- {l}")))
+            .chain(
+                expected
+                    .lines()
+                    .filter(|l| !out.contains(l))
+                    .take(10)
+                    .map(|l| format!("- {l}")),
+            )
             .collect();
         panic!(
             "lint findings changed ({} lines now, {} in the snapshot); review and run with UPDATE_SNAPSHOTS=1:\n{}",

@@ -175,8 +175,12 @@ fn accepted_oddities_match_iam() {
 
 #[test]
 fn every_code_is_documented() {
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/checks.md")).unwrap();
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/checks.md")).unwrap();
     for code in iam_core::Code::ALL {
-        assert!(docs.contains(&format!("\n### {}\n", code.as_str())), "docs/checks.md has no entry for {code}");
+        assert!(
+            docs.contains(&format!("\n### {}\n", code.as_str())),
+            "docs/checks.md has no entry for {code}"
+        );
     }
 }

@@ -11,6 +11,9 @@ use crate::validate::PolicyType;
 
 /// What the linter knows about one statement.
 pub(crate) struct Facts {
+    /// For each Action/NotAction entry, the ids of the actions it names (`None` for `*` and for
+    /// entries that are not `service:pattern`).
+    pub entries: Vec<Option<Vec<usize>>>,
     pub effect: Effect,
     /// The actions the Action/NotAction element reaches.
     pub actions: ActionSet,
@@ -30,7 +33,26 @@ pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
         .statements()
         .map(|st| {
             let action = st.action();
-            let mut actions = c.action_set(action.values(), action.is_negated());
+            let entries: Vec<Option<Vec<usize>>> =
+                action.values().map(|t| entry_ids(c, t)).collect();
+            let mut named = ActionSet::new(c.len());
+            let mut star = false;
+            for (t, ids) in action.values().zip(&entries) {
+                match ids {
+                    Some(ids) => ids.iter().for_each(|&id| named.insert(id)),
+                    None => star |= is_star(t),
+                }
+            }
+            if star {
+                named.insert_all(c.current_actions());
+            }
+            let mut actions = if action.is_negated() {
+                let mut all = c.current_actions().clone();
+                all.remove_all(&named);
+                all
+            } else {
+                named
+            };
             let resource_all = match st.resource() {
                 None => true,
                 Some(r) => r.is_negated() || r.values().any(is_star),
@@ -56,6 +78,7 @@ pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
                 .resource()
                 .is_some_and(|r| !r.is_negated() && r.values().all(managed));
             Facts {
+                entries,
                 effect: st.effect(),
                 actions,
                 resource_all,
@@ -98,33 +121,45 @@ fn restrict_to_resources(c: &Catalog, actions: &ActionSet, patterns: &[&str]) ->
 /// Whether a resource pattern could match some ARN of a resource type's format
 /// (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`). Conservative: answers yes when unsure.
 fn arn_format_compatible(format: &str, pattern: &str) -> bool {
-    let split = |s: &str| -> Option<(String, String)> {
+    // `service` and `resource` fields, without allocating.
+    fn split(s: &str) -> Option<(&str, &str)> {
         let mut it = s.splitn(6, ':');
         let _arn = it.next()?;
         let _partition = it.next()?;
-        let service = it.next()?.to_string();
+        let service = it.next()?;
         let _region = it.next()?;
         let _account = it.next()?;
-        Some((service, it.next()?.to_string()))
-    };
-    let (Some((fs, fr)), Some((ps, pr))) = (split(format), split(pattern)) else {
-        return true;
-    };
-    let literal = |s: &str, stops: &[&str]| -> String {
+        Some((service, it.next()?))
+    }
+    fn literal<'a>(s: &'a str, stops: &[&str]) -> &'a str {
         let end = stops
             .iter()
             .filter_map(|m| s.find(m))
             .min()
             .unwrap_or(s.len());
-        s.get(..end).unwrap_or("").to_string()
+        s.get(..end).unwrap_or("")
+    }
+    let (Some((fs, fr)), Some((ps, pr))) = (split(format), split(pattern)) else {
+        return true;
     };
-    let ps_lit = literal(&ps, &["*", "?", "${"]);
+    let ps_lit = literal(ps, &["*", "?", "${"]);
     if ps_lit.len() == ps.len() && !fs.contains("${") && ps != fs {
         return false;
     }
-    let f_lit = literal(&fr, &["${", "*"]);
-    let p_lit = literal(&pr, &["*", "?", "${"]);
-    f_lit.starts_with(&p_lit) || p_lit.starts_with(&f_lit)
+    let f_lit = literal(fr, &["${", "*"]);
+    let p_lit = literal(pr, &["*", "?", "${"]);
+    f_lit.starts_with(p_lit) || p_lit.starts_with(f_lit)
+}
+
+/// The ids an action entry names: a direct lookup for plain names, an expansion for patterns.
+fn entry_ids(c: &Catalog, text: &str) -> Option<Vec<usize>> {
+    if is_star(text) || !text.contains(':') {
+        return None;
+    }
+    if text.contains(['*', '?']) {
+        return Some(c.expand_ids(text).to_vec());
+    }
+    Some(c.action(text).map(|a| a.id()).into_iter().collect())
 }
 
 fn is_star(v: &str) -> bool {
@@ -272,8 +307,8 @@ pub(crate) fn run(
     let mut ctx = Ctx { policy, c, out };
     let mut seen_statements: Vec<(usize, String)> = Vec::new();
     for (st, f) in policy.statements().zip(facts) {
-        action_names(&mut ctx, &st);
-        conditions(&mut ctx, &st);
+        action_names(&mut ctx, &st, f);
+        conditions(&mut ctx, &st, f);
         resources(&mut ctx, &st, f);
         principals(&mut ctx, &st, ty);
         redundant_statement(&mut ctx, &st, &mut seen_statements);
@@ -284,13 +319,14 @@ pub(crate) fn run(
 }
 
 /// UNKNOWN_SERVICE, RETIRED_SERVICE, UNKNOWN_ACTION, REDUNDANT_ACTION.
-fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
+fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
     let c = ctx.c;
     let element = st.action();
     let entries: Vec<_> = element.entries().collect();
     let mut expansions: Vec<Option<Vec<usize>>> = Vec::with_capacity(entries.len());
     for &(text, id) in &entries {
-        let loc = ctx.policy.location(id);
+        let policy = ctx.policy;
+        let loc = || policy.location(id);
         if is_star(text) {
             expansions.push(None);
             continue;
@@ -314,7 +350,7 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
                 ctx.push(
                     Code::UnknownService,
                     Severity::Warning,
-                    loc,
+                    loc(),
                     format!("unknown service prefix `{prefix}` in `{text}`"),
                     &help,
                 );
@@ -326,7 +362,7 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
             ctx.push(
                 Code::RetiredService,
                 Severity::Warning,
-                loc.clone(),
+                loc(),
                 format!(
                     "`{text}` names `{prefix}`, a retired service ({})",
                     service.name()
@@ -334,8 +370,13 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
                 "AWS no longer offers this service; remove the action",
             );
         }
-        let set = c.action_set([text], false);
-        if set.is_empty() && !service.is_retired() {
+        let ids: Vec<usize> = f
+            .entries
+            .get(expansions.len())
+            .cloned()
+            .flatten()
+            .unwrap_or_default();
+        if ids.is_empty() && !service.is_retired() {
             let wildcard = name.contains(['*', '?']);
             let mut help = if wildcard {
                 format!("no action of `{prefix}` matches `{name}`")
@@ -348,12 +389,12 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
             ctx.push(
                 Code::UnknownAction,
                 Severity::Warning,
-                loc,
+                loc(),
                 format!("`{text}` matches no known action"),
                 &help,
             );
         }
-        expansions.push(Some(set.iter().collect()));
+        expansions.push(Some(ids));
     }
     // An entry whose actions another entry already covers (same service only: expansions never
     // cross services). `*` entries are FULL_ADMIN's business.
@@ -407,10 +448,9 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
 
 /// WILDCARD_WITHOUT_LIKE_OPERATOR, MFA_CONDITION_PITFALL, FORALLVALUES_WITHOUT_NULL_CHECK,
 /// CONDITION_KEY_NOT_APPLICABLE.
-fn conditions(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
-    let c = ctx.c;
+fn conditions(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
     let action = st.action();
-    let action_set = (!action.is_negated()).then(|| c.action_set(action.values(), false));
+    let action_set = (!action.is_negated()).then_some(&f.actions);
     for cond in st.conditions() {
         let op = cond.operator();
         let base = op.base();
@@ -470,7 +510,7 @@ fn conditions(ctx: &mut Ctx<'_>, st: &Statement<'_>) {
                 );
             }
         }
-        if let Some(set) = &action_set {
+        if let Some(set) = action_set {
             key_applies(ctx, cond.key(), cond.key_location(), set);
         }
         let _ = base.family() == OperatorFamily::Null;
@@ -532,7 +572,11 @@ fn resources(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
             && !bucket.trim_end_matches('*').is_empty()
             && !bucket.contains("${")
         {
-            let example = bucket.replace('*', "-evil-").replace("--evil-", "-evil-").trim_matches('-').to_string();
+            let example = bucket
+                .replace('*', "-evil-")
+                .replace("--evil-", "-evil-")
+                .trim_matches('-')
+                .to_string();
             ctx.push(
                 Code::S3BucketNameWildcard,
                 Severity::Warning,
@@ -598,7 +642,7 @@ fn redundant_statement(ctx: &mut Ctx<'_>, st: &Statement<'_>, seen: &mut Vec<(us
         }
         key.push_str(k.as_str().unwrap_or(""));
         key.push('=');
-        key.push_str(&crate::raw::canonical_json(v));
+        key.push_str(v.source_text());
         key.push(';');
     }
     if let Some((first, _)) = seen.iter().find(|(_, k)| *k == key) {
@@ -665,15 +709,25 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet) 
     }
     // Per-entry wildcard findings (not for `*` or NotAction: covered above).
     if !action.is_negated() {
-        for (text, id) in action.entries() {
+        for (k, (text, id)) in action.entries().enumerate() {
             let Some((prefix, name)) = text.split_once(':') else {
                 continue;
             };
             if !name.contains(['*', '?']) || c.service(prefix).is_none_or(|s| s.is_retired()) {
                 continue;
             }
-            let mut set = c.action_set([text], false);
-            set.remove_all(denied);
+            let mut set = ActionSet::new(c.len());
+            for &a in f
+                .entries
+                .get(k)
+                .and_then(|e| e.as_ref())
+                .into_iter()
+                .flatten()
+            {
+                if !denied.contains(a) {
+                    set.insert(a);
+                }
+            }
             if set.is_empty() {
                 continue;
             }

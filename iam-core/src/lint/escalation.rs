@@ -135,27 +135,35 @@ struct Grants {
 fn grants(c: &Catalog, policies: &[(usize, &Policy, &[Facts])], denied: &ActionSet) -> Grants {
     let mut set = ActionSet::new(c.len());
     let mut first = Vec::new();
-    let relevant: Vec<usize> = ESCALATION_METHODS
-        .iter()
-        .flat_map(|(_, actions)| actions.iter())
-        .filter_map(|a| c.action(a).map(|x| x.id()))
-        .collect();
+    static RELEVANT: std::sync::OnceLock<Vec<(usize, bool)>> = std::sync::OnceLock::new();
+    // (action id, whether it acts on policies), resolved once.
+    let relevant = RELEVANT.get_or_init(|| {
+        let mut v: Vec<(usize, bool)> = ESCALATION_METHODS
+            .iter()
+            .flat_map(|(_, actions)| actions.iter())
+            .filter_map(|a| {
+                c.action(a).map(|x| {
+                    (
+                        x.id(),
+                        POLICY_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(a)),
+                    )
+                })
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
     for &(pi, _, facts) in policies {
         for (si, f) in facts.iter().enumerate() {
             if f.effect != Effect::Allow || f.impossible {
                 continue;
             }
-            for &id in &relevant {
+            for &(id, on_policies) in relevant {
                 if !f.actions.contains(id) || denied.contains(id) || set.contains(id) {
                     continue;
                 }
-                let name = c
-                    .action_by_id(id)
-                    .map(|a| a.to_string())
-                    .unwrap_or_default();
-                if f.aws_managed_policies_only
-                    && POLICY_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(&name))
-                {
+                if f.aws_managed_policies_only && on_policies {
                     continue;
                 }
                 set.insert(id);

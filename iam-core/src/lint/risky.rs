@@ -107,13 +107,25 @@ pub(crate) fn limits_principal(st: &Statement<'_>) -> bool {
     })
 }
 
-fn intersect(ctx: &Ctx<'_>, reach: &ActionSet, names: &[&str]) -> ActionSet {
+/// The catalog ids of a list of action names, resolved once.
+fn ids(
+    list: &'static [&'static str],
+    cell: &'static std::sync::OnceLock<Vec<usize>>,
+    c: &crate::catalog::Catalog,
+) -> &'static [usize] {
+    cell.get_or_init(|| {
+        list.iter()
+            .filter_map(|n| c.action(n))
+            .map(|a| a.id())
+            .collect()
+    })
+}
+
+fn intersect(ctx: &Ctx<'_>, reach: &ActionSet, ids: &[usize]) -> ActionSet {
     let mut set = ActionSet::new(ctx.c.len());
-    for n in names {
-        if let Some(a) = ctx.c.action(n) {
-            if reach.contains(a.id()) {
-                set.insert(a.id());
-            }
+    for &id in ids {
+        if reach.contains(id) {
+            set.insert(id);
         }
     }
     set
@@ -125,8 +137,9 @@ pub(crate) fn unconstrained(ctx: &mut Ctx<'_>, st: &Statement<'_>, reach: &Actio
     let action = st.action();
     let at = action.location();
     // iam:PassRole on every role.
-    if let Some(pass) = c.action("iam:PassRole") {
-        if reach.contains(pass.id()) {
+    static PASS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    if let Some(&pass) = ids(&["iam:PassRole"], &PASS, c).first() {
+        if reach.contains(pass) {
             ctx.push(
                 Code::PassRoleWithStarInResource,
                 Severity::SecurityWarning,
@@ -140,7 +153,9 @@ pub(crate) fn unconstrained(ctx: &mut Ctx<'_>, st: &Statement<'_>, reach: &Actio
     if broad {
         return;
     }
-    let creds = intersect(ctx, reach, CREDENTIALS_EXPOSURE);
+    static CREDS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    static DATA: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    let creds = intersect(ctx, reach, ids(CREDENTIALS_EXPOSURE, &CREDS, c));
     if !creds.is_empty() {
         ctx.push(
             Code::CredentialsExposure,
@@ -153,7 +168,7 @@ pub(crate) fn unconstrained(ctx: &mut Ctx<'_>, st: &Statement<'_>, reach: &Actio
             "limit these actions to specific resources, or add conditions",
         );
     }
-    let data = intersect(ctx, reach, DATA_EXFILTRATION);
+    let data = intersect(ctx, reach, ids(DATA_EXFILTRATION, &DATA, c));
     if !data.is_empty() {
         ctx.push(
             Code::DataExfiltration,

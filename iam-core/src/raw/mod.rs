@@ -397,13 +397,6 @@ impl<'d> Iterator for Entries<'d> {
     }
 }
 
-/// A value as compact JSON (keys in source order).
-pub(crate) fn canonical_json(v: Value<'_>) -> String {
-    let mut out = String::new();
-    write_value(&mut out, v, None, 0);
-    out
-}
-
 /// Writes `s` as a JSON string literal.
 pub(crate) fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
