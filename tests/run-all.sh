@@ -28,5 +28,6 @@ cargo run --quiet --release --locked -p iam-cli -- validate --type identity corp
 step "benchmark smoke runs (short; figures are not checked here)"
 cargo run --quiet --release --locked -p iam-bench --bin parse-bench -- --rounds 1 >/dev/null
 cargo run --quiet --release --locked -p iam-bench --bin eval-bench -- --seconds 0.2
+cargo run --quiet --release --locked -p iam-bench --bin lint-bench -- --rounds 1 --no-peer
 
 step "all checks passed"
