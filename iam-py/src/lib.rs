@@ -1,10 +1,702 @@
-//! Python bindings for `iam-core`.
+//! Python bindings for `iam-core`: the native module `iam_core._native`.
 //!
-//! This crate is a placeholder member of the workspace; the PyO3 module `iam_core` is built by the
-//! Python package issue. It holds no policy logic and never will: bindings convert inputs, call the
-//! core, and convert outputs.
+//! This crate holds no policy logic. It converts Python values to the core's types, calls the
+//! core, and converts results and errors back; the pure-Python package `iam_core` (in `python/`)
+//! adds the Pythonic surface (keyword arguments, dict inputs, pandas, HTML reprs).
 
-/// The version of the engine these bindings wrap.
-pub fn core_version() -> &'static str {
-    iam_core::VERSION
+use iam_core::eval::{Caller, ContextValue, Decision, EvaluationResult, Outcome, Scalar};
+use iam_core::lint;
+use iam_core::{Diagnostic as CoreDiagnostic, PolicyType};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use std::sync::{Arc, OnceLock};
+
+/// Raises one of the typed errors defined in `iam_core.errors`.
+fn raise(py: Python<'_>, class: &str, message: String, payload: PyObject) -> PyErr {
+    match py
+        .import("iam_core.errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|c| c.call1((message.clone(), payload)))
+    {
+        Ok(err) => PyErr::from_value(err),
+        Err(_) => PyValueError::new_err(message),
+    }
+}
+
+fn parse_error(py: Python<'_>, e: iam_core::ParseError) -> PyErr {
+    let diagnostics: Vec<Diagnostic> = e
+        .diagnostics()
+        .iter()
+        .cloned()
+        .map(Diagnostic::from)
+        .collect();
+    let list = match PyList::new(py, diagnostics) {
+        Ok(l) => l.into_any().unbind(),
+        Err(err) => return err,
+    };
+    raise(py, "ParseError", e.to_string(), list)
+}
+
+fn request_error(py: Python<'_>, field: &str, message: &str) -> PyErr {
+    raise(
+        py,
+        "RequestError",
+        format!("{field}: {message}"),
+        PyString::new(py, field).into_any().unbind(),
+    )
+}
+
+/// One error or finding.
+#[pyclass(module = "iam_core._native", frozen, name = "Diagnostic")]
+#[derive(Clone)]
+pub struct Diagnostic {
+    inner: CoreDiagnostic,
+}
+
+impl From<CoreDiagnostic> for Diagnostic {
+    fn from(inner: CoreDiagnostic) -> Self {
+        Diagnostic { inner }
+    }
+}
+
+#[pymethods]
+impl Diagnostic {
+    /// The stable code, e.g. `FULL_ADMIN`.
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.inner.code().as_str()
+    }
+    /// `error`, `security-warning`, `warning` or `suggestion`.
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.inner.severity().as_str()
+    }
+    /// The one-line message.
+    #[getter]
+    fn message(&self) -> &str {
+        self.inner.message()
+    }
+    /// Advice, if any.
+    #[getter]
+    fn help(&self) -> Option<&str> {
+        self.inner.help()
+    }
+    /// The JSON Pointer of the element.
+    #[getter]
+    fn path(&self) -> &str {
+        self.inner.location().path()
+    }
+    /// 1-based line.
+    #[getter]
+    fn line(&self) -> u32 {
+        self.inner.location().start().line
+    }
+    /// 1-based column (characters).
+    #[getter]
+    fn column(&self) -> u32 {
+        self.inner.location().start().column
+    }
+    /// 1-based column in UTF-16 code units.
+    #[getter]
+    fn column_utf16(&self) -> u32 {
+        self.inner.location().start().column_utf16
+    }
+    /// 1-based line of the end.
+    #[getter]
+    fn end_line(&self) -> u32 {
+        self.inner.location().end().line
+    }
+    /// 1-based column of the end.
+    #[getter]
+    fn end_column(&self) -> u32 {
+        self.inner.location().end().column
+    }
+    /// Byte span `(start, end)`.
+    #[getter]
+    fn span(&self) -> (u32, u32) {
+        let s = self.inner.location().span();
+        (s.start, s.end)
+    }
+    /// Link to the documentation of the code.
+    #[getter]
+    fn docs(&self) -> String {
+        self.inner.code().docs()
+    }
+    /// The diagnostic as a JSON string (same shape as the command line's JSON output).
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.inner).unwrap_or_default()
+    }
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "<Diagnostic {} {} at {}:{} {}>",
+            self.inner.severity(),
+            self.inner.code(),
+            self.line(),
+            self.column(),
+            self.path()
+        )
+    }
+}
+
+/// One statement of a policy, as read.
+#[pyclass(module = "iam_core._native", frozen, name = "Statement", get_all)]
+pub struct Statement {
+    /// Position in the policy (0-based).
+    index: usize,
+    /// The Sid, if any.
+    sid: Option<String>,
+    /// `Allow` or `Deny`.
+    effect: &'static str,
+    /// `Action` or `NotAction`.
+    action_element: &'static str,
+    /// The action entries.
+    actions: Vec<String>,
+    /// `Resource`, `NotResource`, or `None`.
+    resource_element: Option<&'static str>,
+    /// The resource entries.
+    resources: Vec<String>,
+    /// `Principal`, `NotPrincipal`, or `None`.
+    principal_element: Option<&'static str>,
+    /// `(kind, value)` principal entries (`("*", "*")` for the bare star).
+    principals: Vec<(&'static str, String)>,
+    /// `(operator, key, values)` condition entries.
+    conditions: Vec<(String, String, Vec<String>)>,
+    /// JSON Pointer of the statement.
+    path: String,
+    /// 1-based line of the statement.
+    line: u32,
+    /// 1-based column of the statement.
+    column: u32,
+}
+
+#[pymethods]
+impl Statement {
+    fn __repr__(&self) -> String {
+        format!(
+            "<Statement {}{} {} {} actions at line {}>",
+            self.index,
+            self.sid
+                .as_deref()
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default(),
+            self.effect,
+            self.actions.len(),
+            self.line
+        )
+    }
+}
+
+/// A parsed IAM policy.
+#[pyclass(module = "iam_core._native", frozen, name = "Policy")]
+pub struct Policy {
+    inner: Arc<iam_core::Policy>,
+    policy_type: PolicyType,
+}
+
+fn policy_type(py: Python<'_>, name: &str) -> PyResult<PolicyType> {
+    name.parse::<PolicyType>()
+        .map_err(|e| raise(py, "IamError", e.to_string(), py.None()))
+}
+
+#[pymethods]
+impl Policy {
+    /// Parses a policy from `str` or `bytes`. Raises `ParseError` with located diagnostics.
+    #[staticmethod]
+    #[pyo3(signature = (source, policy_type = "identity"))]
+    fn parse(py: Python<'_>, source: &Bound<'_, PyAny>, policy_type: &str) -> PyResult<Policy> {
+        let ty = self::policy_type(py, policy_type)?;
+        let parsed = if let Ok(s) = source.downcast::<PyString>() {
+            iam_core::Policy::parse(&s.to_cow()?)
+        } else if let Ok(b) = source.downcast::<PyBytes>() {
+            iam_core::Policy::parse_bytes(b.as_bytes())
+        } else {
+            return Err(raise(
+                py,
+                "IamError",
+                "a policy is given as str, bytes or dict".into(),
+                py.None(),
+            ));
+        };
+        parsed
+            .map(|p| Policy {
+                inner: Arc::new(p),
+                policy_type: ty,
+            })
+            .map_err(|e| parse_error(py, e))
+    }
+
+    /// The policy type used by `validate()` and `findings()`.
+    #[getter]
+    fn policy_type(&self) -> &'static str {
+        self.policy_type.as_str()
+    }
+
+    /// The source text.
+    #[getter]
+    fn source(&self) -> &str {
+        self.inner.source()
+    }
+
+    /// The `Version`, or `None`.
+    #[getter]
+    fn version(&self) -> Option<&'static str> {
+        self.inner.version().map(|v| v.as_str())
+    }
+
+    /// The `Id`, or `None`.
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        self.inner.id()
+    }
+
+    /// The statements with their locations.
+    #[getter]
+    fn statements(&self) -> Vec<Statement> {
+        self.inner
+            .statements()
+            .map(|s| {
+                let loc = s.location();
+                let (principal_element, principals) = match s.principal() {
+                    Some(p) => (
+                        Some(p.name()),
+                        p.entries()
+                            .into_iter()
+                            .map(|(k, v, _)| (k.as_str(), v.to_string()))
+                            .collect(),
+                    ),
+                    None => (None, Vec::new()),
+                };
+                Statement {
+                    index: s.index(),
+                    sid: s.sid().map(str::to_string),
+                    effect: s.effect().as_str(),
+                    action_element: s.action().name(),
+                    actions: s.action().values().map(str::to_string).collect(),
+                    resource_element: s.resource().map(|r| r.name()),
+                    resources: s
+                        .resource()
+                        .map(|r| r.values().map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    principal_element,
+                    principals,
+                    conditions: s
+                        .conditions()
+                        .map(|c| {
+                            (
+                                c.operator().to_string(),
+                                c.key().to_string(),
+                                c.values().map(|v| v.as_str().to_string()).collect(),
+                            )
+                        })
+                        .collect(),
+                    path: loc.path().to_string(),
+                    line: loc.line(),
+                    column: loc.column(),
+                }
+            })
+            .collect()
+    }
+
+    /// Findings of validation for the policy type.
+    fn validate(&self) -> Vec<Diagnostic> {
+        self.inner
+            .validate(self.policy_type)
+            .into_iter()
+            .map(Diagnostic::from)
+            .collect()
+    }
+
+    /// Validation and lint findings, sorted by position.
+    fn findings(&self) -> Vec<Diagnostic> {
+        lint::check(&self.inner, self.policy_type)
+            .into_iter()
+            .map(Diagnostic::from)
+            .collect()
+    }
+
+    /// The policy as compact JSON, keys and shapes as written.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Policy {} with {} statement(s)>",
+            self.policy_type,
+            self.inner.statements().len()
+        )
+    }
+
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(PyObject, (String, &'static str))> {
+        let py = slf.py();
+        let me = slf.get();
+        let ctor = py.get_type::<Policy>().getattr("parse")?.unbind();
+        Ok((
+            ctor,
+            (me.inner.source().to_string(), me.policy_type.as_str()),
+        ))
+    }
+}
+
+fn context_value(v: &Bound<'_, PyAny>) -> PyResult<ContextValue> {
+    fn scalar(v: &Bound<'_, PyAny>) -> PyResult<Scalar> {
+        if let Ok(b) = v.extract::<bool>() {
+            return Ok(Scalar::new(if b { "true" } else { "false" }));
+        }
+        if let Ok(s) = v.downcast::<PyString>() {
+            return Ok(Scalar::new(s.to_cow()?));
+        }
+        if let Ok(i) = v.extract::<i64>() {
+            return Ok(Scalar::new(i.to_string()));
+        }
+        if let Ok(f) = v.extract::<f64>() {
+            return Ok(Scalar::new(f.to_string()));
+        }
+        Err(PyValueError::new_err(
+            "a context value is a str, int, float, bool, or a list of them",
+        ))
+    }
+    if let Ok(list) = v.downcast::<PyList>() {
+        return Ok(ContextValue::List(
+            list.iter().map(|x| scalar(&x)).collect::<PyResult<_>>()?,
+        ));
+    }
+    if let Ok(t) = v.downcast::<PyTuple>() {
+        return Ok(ContextValue::List(
+            t.iter().map(|x| scalar(&x)).collect::<PyResult<_>>()?,
+        ));
+    }
+    scalar(v).map(ContextValue::Single)
+}
+
+/// A request: who, which action, which resources, which context.
+#[pyclass(module = "iam_core._native", frozen, name = "Request")]
+pub struct Request {
+    inner: Arc<iam_core::eval::Request>,
+    args: PyObject,
+}
+
+#[pymethods]
+impl Request {
+    /// Builds a request. `resource` is a string, a list of strings or `None` (then `*`);
+    /// `context` maps keys to str, int, float, bool or lists of them; `aws:CurrentTime` is set to
+    /// `now` (epoch seconds) when given and absent from the context.
+    #[new]
+    #[pyo3(signature = (principal, action, resource = None, context = None, resource_account = None, wildcard_only_action = None, now = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        principal: &str,
+        action: &str,
+        resource: Option<&Bound<'_, PyAny>>,
+        context: Option<&Bound<'_, PyDict>>,
+        resource_account: Option<&str>,
+        wildcard_only_action: Option<bool>,
+        now: Option<i64>,
+    ) -> PyResult<Request> {
+        let caller =
+            Caller::parse(principal).map_err(|e| request_error(py, e.field(), e.message()))?;
+        let mut r = iam_core::eval::Request::with_caller(caller, action)
+            .map_err(|e| request_error(py, e.field(), e.message()))?
+            .classify_with(iam_core::catalog::catalog());
+        if let Some(res) = resource {
+            if let Ok(s) = res.downcast::<PyString>() {
+                r = r.resource(&s.to_cow()?);
+            } else {
+                for item in res.try_iter()? {
+                    let item = item?;
+                    let s = item
+                        .downcast::<PyString>()
+                        .map_err(|_| request_error(py, "resource", "resources are strings"))?;
+                    r = r.resource(&s.to_cow()?);
+                }
+            }
+        }
+        if let Some(ctx) = context {
+            for (k, v) in ctx.iter() {
+                let key = k
+                    .downcast::<PyString>()
+                    .map_err(|_| request_error(py, "context", "context keys are strings"))?
+                    .to_cow()?
+                    .to_string();
+                let value = context_value(&v)
+                    .map_err(|e| request_error(py, &format!("context.{key}"), &e.to_string()))?;
+                r = r.context(&key, value);
+            }
+        }
+        if let Some(a) = resource_account {
+            r = r.resource_account(a);
+        }
+        if let Some(w) = wildcard_only_action {
+            r = r.wildcard_only_action(w);
+        }
+        if let Some(t) = now {
+            r = r.current_time(t);
+        }
+        let args = (
+            principal,
+            action,
+            resource.map(|x| x.clone().unbind()),
+            context.map(|x| x.clone().unbind()),
+            resource_account,
+            wildcard_only_action,
+            now,
+        )
+            .into_pyobject(py)?
+            .into_any()
+            .unbind();
+        Ok(Request {
+            inner: Arc::new(r),
+            args,
+        })
+    }
+
+    /// The principal as given.
+    #[getter]
+    fn principal(&self) -> String {
+        self.inner.caller().to_string()
+    }
+
+    /// The action as given.
+    #[getter]
+    fn action(&self) -> &str {
+        self.inner.action()
+    }
+
+    /// The resources (empty means `*`).
+    #[getter]
+    fn resources(&self) -> Vec<String> {
+        self.inner
+            .resources()
+            .iter()
+            .map(|r| r.to_string())
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Request {} {} on {}>",
+            self.inner.caller(),
+            self.inner.action(),
+            if self.inner.resources().is_empty() {
+                "*".to_string()
+            } else {
+                self.inner.resources().join(", ")
+            }
+        )
+    }
+
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(PyObject, PyObject)> {
+        let py = slf.py();
+        Ok((
+            py.get_type::<Request>().into_any().unbind(),
+            slf.get().args.clone_ref(py),
+        ))
+    }
+}
+
+/// The decision for one request; the explanation is computed on first use.
+#[pyclass(module = "iam_core._native", frozen, name = "Result")]
+pub struct EvalResult {
+    set: Arc<iam_core::eval::PolicySet>,
+    request: Arc<iam_core::eval::Request>,
+    outcome: Outcome,
+    trace: bool,
+    explained: OnceLock<EvaluationResult>,
+}
+
+impl EvalResult {
+    fn explained(&self) -> &EvaluationResult {
+        self.explained
+            .get_or_init(|| self.set.evaluate(&self.request, self.trace))
+    }
+}
+
+#[pymethods]
+impl EvalResult {
+    /// `allow`, `explicitDeny` or `implicitDeny`.
+    #[getter]
+    fn decision(&self) -> &'static str {
+        self.outcome.decision().as_str()
+    }
+    /// Whether the request is allowed.
+    #[getter]
+    fn allowed(&self) -> bool {
+        self.outcome.decision() == Decision::Allow
+    }
+    /// For a deny, the layer that decided it (`identity`, `resource`, `scp[0]`, …).
+    #[getter]
+    fn blocked_by(&self) -> Option<String> {
+        self.outcome.blocked_by().map(|l| l.to_string())
+    }
+    /// The full explanation as JSON (decisive statements, layers, missing keys, unevaluable,
+    /// per-resource decisions, and the trace when requested).
+    fn to_json(&self) -> String {
+        serde_json::to_string(self.explained()).unwrap_or_default()
+    }
+    /// A short human explanation.
+    fn summary(&self) -> String {
+        self.explained().summary()
+    }
+    /// Context keys the policies read that the request did not supply.
+    #[getter]
+    fn missing_context_keys(&self) -> Vec<String> {
+        self.explained().missing_context_keys().to_vec()
+    }
+    fn __repr__(&self) -> String {
+        format!("<Result {}>", self.outcome.decision())
+    }
+}
+
+/// A compiled set of policies for evaluating many requests.
+#[pyclass(module = "iam_core._native", frozen, name = "PolicySet")]
+pub struct PolicySet {
+    inner: Arc<iam_core::eval::PolicySet>,
+    args: PyObject,
+}
+
+type Named<'py> = Vec<(String, Bound<'py, Policy>)>;
+
+#[pymethods]
+impl PolicySet {
+    /// Compiles named policies: `identity` is a list of `(name, Policy)`; `resource`,
+    /// `permissions_boundary`, `session` are `(name, Policy)` or `None`; `scps`/`rcps` are lists
+    /// of levels, each a list of `(name, Policy)`.
+    #[new]
+    #[pyo3(signature = (identity, resource = None, permissions_boundary = None, session = None, scps = Vec::new(), rcps = Vec::new()))]
+    fn new(
+        py: Python<'_>,
+        identity: Named<'_>,
+        resource: Option<(String, Bound<'_, Policy>)>,
+        permissions_boundary: Option<(String, Bound<'_, Policy>)>,
+        session: Option<(String, Bound<'_, Policy>)>,
+        scps: Vec<Named<'_>>,
+        rcps: Vec<Named<'_>>,
+    ) -> PyResult<PolicySet> {
+        let arc = |p: &Bound<'_, Policy>| Arc::clone(&p.get().inner);
+        let mut b = iam_core::eval::PolicySet::builder();
+        for (n, p) in &identity {
+            b = b.identity(n, arc(p));
+        }
+        if let Some((n, p)) = &resource {
+            b = b.resource(n, arc(p));
+        }
+        if let Some((n, p)) = &permissions_boundary {
+            b = b.permissions_boundary(n, arc(p));
+        }
+        if let Some((n, p)) = &session {
+            b = b.session(n, arc(p));
+        }
+        for level in &scps {
+            b = b.scp_level(level.iter().map(|(n, p)| (n.clone(), arc(p))).collect());
+        }
+        for level in &rcps {
+            b = b.rcp_level(level.iter().map(|(n, p)| (n.clone(), arc(p))).collect());
+        }
+        let obj = |p: &Bound<'_, Policy>| -> PyObject { p.clone().into_any().unbind() };
+        let named = |v: &Named<'_>| -> Vec<(String, PyObject)> {
+            v.iter().map(|(n, p)| (n.clone(), obj(p))).collect()
+        };
+        let one = |x: &Option<(String, Bound<'_, Policy>)>| -> Option<(String, PyObject)> {
+            x.as_ref().map(|(n, p)| (n.clone(), obj(p)))
+        };
+        let args = (
+            named(&identity),
+            one(&resource),
+            one(&permissions_boundary),
+            one(&session),
+            scps.iter().map(named).collect::<Vec<_>>(),
+            rcps.iter().map(named).collect::<Vec<_>>(),
+        )
+            .into_pyobject(py)?
+            .into_any()
+            .unbind();
+        Ok(PolicySet {
+            inner: Arc::new(b.build()),
+            args,
+        })
+    }
+
+    /// Evaluates one request. The decision is computed now; the explanation on first use.
+    #[pyo3(signature = (request, trace = false))]
+    fn evaluate(&self, request: PyRef<'_, Request>, trace: bool) -> EvalResult {
+        let outcome = self.inner.decide(&request.inner);
+        EvalResult {
+            set: Arc::clone(&self.inner),
+            request: Arc::clone(&request.inner),
+            outcome,
+            trace,
+            explained: OnceLock::new(),
+        }
+    }
+
+    /// Evaluates many requests, releasing the GIL while the engine works.
+    fn evaluate_many(&self, py: Python<'_>, requests: Vec<PyRef<'_, Request>>) -> Vec<EvalResult> {
+        let reqs: Vec<Arc<iam_core::eval::Request>> =
+            requests.iter().map(|r| Arc::clone(&r.inner)).collect();
+        let set = Arc::clone(&self.inner);
+        let outcomes: Vec<Outcome> =
+            py.allow_threads(|| reqs.iter().map(|r| set.decide(r)).collect());
+        reqs.into_iter()
+            .zip(outcomes)
+            .map(|(request, outcome)| EvalResult {
+                set: Arc::clone(&self.inner),
+                request,
+                outcome,
+                trace: false,
+                explained: OnceLock::new(),
+            })
+            .collect()
+    }
+
+    /// Does nothing: the cost of a call into the module, for benchmarks.
+    fn noop(&self) {}
+
+    fn __repr__(&self) -> String {
+        let layers: Vec<String> = self.inner.layers().iter().map(|l| l.to_string()).collect();
+        format!("<PolicySet {}>", layers.join(", "))
+    }
+
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(PyObject, PyObject)> {
+        let py = slf.py();
+        Ok((
+            py.get_type::<PolicySet>().into_any().unbind(),
+            slf.get().args.clone_ref(py),
+        ))
+    }
+}
+
+/// `(action, access level)` for every action a pattern matches (`s3:Get*`).
+#[pyfunction]
+fn expand(pattern: &str) -> Vec<(String, &'static str)> {
+    iam_core::catalog::catalog()
+        .expand(pattern)
+        .iter()
+        .map(|a| (a.to_string(), a.access_level().as_str()))
+        .collect()
+}
+
+/// The date of the embedded action catalog's data.
+#[pyfunction]
+fn catalog_date() -> &'static str {
+    iam_core::catalog::catalog_date()
+}
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", iam_core::VERSION)?;
+    m.add_class::<Policy>()?;
+    m.add_class::<Statement>()?;
+    m.add_class::<Diagnostic>()?;
+    m.add_class::<Request>()?;
+    m.add_class::<PolicySet>()?;
+    m.add_class::<EvalResult>()?;
+    m.add_function(wrap_pyfunction!(expand, m)?)?;
+    m.add_function(wrap_pyfunction!(catalog_date, m)?)?;
+    Ok(())
 }

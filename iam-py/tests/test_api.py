@@ -1,0 +1,145 @@
+"""The Python API: inputs, errors, findings, results, pickling."""
+import json
+import multiprocessing
+import pathlib
+import pickle
+
+import pytest
+
+import iam_core
+from iam_core import IamError, ParseError, Policy, PolicySet, Request, RequestError
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+ALICE = "arn:aws:iam::111122223333:user/alice"
+
+
+def example(name):
+    return Policy.parse((ROOT / "corpus" / "examples" / "policies" / name).read_text())
+
+
+def test_parse_accepts_text_bytes_and_dicts():
+    text = json.dumps(ADMIN)
+    for source in (text, text.encode(), ADMIN):
+        p = Policy.parse(source)
+        assert p.version == "2012-10-17"
+        assert p.policy_type == "identity"
+        assert json.loads(p.to_json()) == ADMIN
+    assert Policy.parse(ADMIN, policy_type="scp").policy_type == "scp"
+
+
+def test_statements_have_locations():
+    p = example("least-privilege-s3-dynamodb.json")
+    s = p.statements
+    assert [x.sid for x in s] == ["ListReportsBucket", "ReadWriteReports", "OrdersTableAccess"]
+    assert s[1].actions == ["s3:GetObject", "s3:PutObject"]
+    assert s[0].conditions == [("StringLike", "s3:prefix", ["monthly/*"])]
+    assert (s[0].line, s[0].path) == (4, "/Statement/0")
+
+
+def test_parse_errors_are_typed_and_located():
+    with pytest.raises(ParseError) as e:
+        Policy.parse('{"Statement": {"Effect": "Allow", "Effect": "Deny", "Action": "*", "Resource": "*"}}')
+    err = e.value
+    assert isinstance(err, ValueError) and isinstance(err, IamError)
+    d = err.diagnostics[0]
+    assert d.code == "DUPLICATE_KEY"
+    assert d.severity == "error"
+    assert (d.line, d.column, d.path) == (1, 35, "/Statement/Effect")
+    assert d.help and "AWS rejects" in d.help
+    assert json.loads(d.to_json())["code"] == "DUPLICATE_KEY"
+    with pytest.raises(IamError):
+        Policy.parse(ADMIN, policy_type="bucket")
+    with pytest.raises(IamError):
+        Policy.parse(42)  # type: ignore[arg-type]
+
+
+def test_request_errors_are_typed():
+    with pytest.raises(RequestError) as e:
+        Request("bob", "s3:GetObject")
+    assert e.value.field == "principal"
+    assert isinstance(e.value, ValueError)
+    with pytest.raises(RequestError):
+        Request(ALICE, "s3:*")
+    with pytest.raises(RequestError):
+        Request(ALICE, "s3:GetObject", context={"k:x": {"nested": 1}})
+
+
+def test_findings_of_the_guide_examples():
+    assert [d.code for d in example("admin-allow-all.json").findings()] == ["FULL_ADMIN"]
+    assert example("least-privilege-s3-dynamodb.json").findings() == []
+    assert [d.code for d in example("s3-ip-and-mfa-conditions.json").findings()] == ["SERVICE_WILDCARD"]
+    f = example("admin-allow-all.json").findings()[0]
+    assert f.docs == "docs/checks.md#full_admin"
+    assert "FULL_ADMIN" in repr(f) and "error" in str(f)
+    assert "<table>" in example("admin-allow-all.json")._repr_html_()
+
+
+def test_evaluate_and_explain():
+    ps = PolicySet(identity=[example("s3-ip-and-mfa-conditions.json")])
+    ctx = {"aws:SourceIp": "203.0.113.9", "aws:MultiFactorAuthPresent": True}
+    r = ps.evaluate(principal="arn:aws:sts::111122223333:assumed-role/Dev/s", action="s3:GetObject",
+                    resource="arn:aws:s3:::example-data/x", context=ctx)
+    assert r.decision == "allow" and r.allowed and r.blocked_by is None
+    assert r.decisive[0]["sid"] == "S3FromOfficeWithMfa"
+    assert "allowed by identity statement 0" in r.explain()
+    assert "<b>" in r._repr_html_()
+    denied = ps.evaluate(principal=ALICE, action="s3:GetObject", resource="arn:aws:s3:::example-data/x",
+                         context={"aws:SourceIp": "203.0.113.9"})
+    assert denied.decision == "implicitDeny"
+    assert denied.blocked_by == "identity"
+    assert denied.missing_context_keys == ["aws:MultiFactorAuthPresent"]
+    with pytest.raises(RequestError):
+        ps.evaluate(principal=ALICE)
+
+
+def test_evaluate_many_matches_evaluate():
+    ps = PolicySet(identity=[ADMIN], permissions_boundary={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+    rows = [{"principal": ALICE, "action": a, "resource": "*"} for a in ("s3:GetObject", "ec2:RunInstances")] * 50
+    many = ps.evaluate_many(rows)
+    assert [r.decision for r in many[:2]] == ["allow", "implicitDeny"]
+    assert all(m.decision == ps.evaluate(**r).decision for m, r in zip(many, rows))
+    req = PolicySet.request(ALICE, "s3:GetObject")
+    assert ps.evaluate_many([req])[0].allowed
+
+
+def test_pandas_dataframes():
+    pd = pytest.importorskip("pandas")
+    ps = PolicySet(identity=[ADMIN])
+    df = pd.DataFrame({"principal": [ALICE, "anonymous"], "action": ["s3:GetObject", "s3:GetObject"],
+                       "resource": ["arn:aws:s3:::b/k"] * 2})
+    out = ps.evaluate_many(df)
+    assert list(out["decision"]) == ["allow", "implicitDeny"]
+    assert list(out["blocked_by"]) == [None, "resource"]
+
+
+def test_everything_pickles():
+    p = example("admin-allow-all.json")
+    ps = PolicySet(identity=[("admin", p)], scps=[[ADMIN]])
+    req = PolicySet.request(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SourceIp": "203.0.113.1"}, now=1_800_000_000)
+    r = ps.evaluate(req)
+    p2, ps2, req2, r2 = pickle.loads(pickle.dumps((p, ps, req, r)))
+    assert p2.source == p.source and p2.policy_type == "identity"
+    assert ps2.evaluate(req2).decision == "allow"
+    assert r2.decision == "allow" and r2.decisive == r.decisive
+    err = pickle.loads(pickle.dumps(RequestError("x: y", "x")))
+    assert err.field == "x"
+
+
+def _decide(args):
+    ps, principal = args
+    return ps.evaluate(principal=principal, action="s3:GetObject", resource="arn:aws:s3:::b/k").decision
+
+
+def test_process_pool():
+    ps = PolicySet(identity=[ADMIN])
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        out = pool.map(_decide, [(ps, ALICE), (ps, "anonymous")])
+    assert out == ["allow", "implicitDeny"]
+
+
+def test_catalog_and_version():
+    assert iam_core.catalog_date() == "2026-09-26"
+    assert ("s3:GetObject", "Read") in iam_core.expand("s3:Get*")
+    assert iam_core.__version__.count(".") == 2
