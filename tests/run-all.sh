@@ -21,6 +21,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "unit, property, corpus, CLI and doc tests"
 cargo test --workspace --locked
 
+step "Python package: build with maturin, run pytest and mypy"
+PYENV=target/py-venv
+if [ ! -x "$PYENV/bin/python" ]; then
+  python3 -m venv "$PYENV"
+fi
+"$PYENV/bin/pip" install --quiet --disable-pip-version-check \
+  "maturin>=1.5,<2" "pytest>=7" "hypothesis>=6" "mypy>=1.5" pandas
+(cd iam-py && VIRTUAL_ENV="$PWD/../$PYENV" PATH="$PWD/../$PYENV/bin:$PATH" maturin develop --release --quiet)
+"$PYENV/bin/python" -m pytest -q iam-py/tests
+"$PYENV/bin/mypy" --strict iam-py/python/iam_core/_native.pyi iam-py/tests/typecheck_usage.py
+
 step "the README's main command"
 cargo run --quiet --release --locked -p iam-cli -- validate --type identity corpus/managed/policies \
   | tail -n 1
