@@ -646,6 +646,9 @@ def flow_cases():
     out.append(case("SCPs do not apply to service-linked role sessions",
                     {"identity": [ALLOW_ALL], "scps": [[ALLOW_ALL, policy(deny("ec2:TerminateInstances"))]]},
                     {"principal": slr, "action": "ec2:TerminateInstances", "resource": f"arn:aws:ec2:us-east-1:{A}:instance/i-1"}, ALLOW))
+    out.append(case("principal account override makes a request cross-account",
+                    {"identity": [ALLOW_ALL]}, {"principal": ALICE, "action": "sqs:SendMessage", "resource": f"arn:aws:sqs:us-east-1:{A}:q", "principalAccount": B},
+                    IDENY, blocked_by="resource"))
     out.append(case("GetCallerIdentity is not granted to anonymous callers", {}, {"principal": "anonymous", "action": "sts:GetCallerIdentity"}, IDENY))
     # decisive statements are listed
     out.append(case("every applicable deny is decisive", {"identity": [policy(allow(), deny("s3:*"), deny("s3:GetObject"))]}, req, EDENY, decisive=[("identity", 0, 1), ("identity", 0, 2)]))

@@ -102,6 +102,9 @@ def test_evaluate_many_matches_evaluate():
     assert all(m.decision == ps.evaluate(**r).decision for m, r in zip(many, rows))
     req = PolicySet.request(ALICE, "s3:GetObject")
     assert ps.evaluate_many([req])[0].allowed
+    built = [PolicySet.request(**r) for r in rows]
+    assert ps.decide_many(built) == [m.decision for m in many]
+    assert ps.decide(built[1]) == "implicitDeny"
 
 
 def test_pandas_dataframes():

@@ -45,6 +45,8 @@ def test_case(file, case):
         r.get("context"),
         r.get("resourceAccount"),
         r.get("wildcardOnlyAction"),
+        None,
+        r.get("principalAccount"),
     )
     result = build(case["policies"]).evaluate(request)
     expect = case["expect"]

@@ -176,14 +176,19 @@ fn resource_matches(st: &CompiledStatement, q: &Query<'_>) -> Option<bool> {
     }
 }
 
-fn principal_class(patterns: &[PrincipalPattern], caller: &Caller) -> Option<Class> {
+fn principal_class(
+    patterns: &[PrincipalPattern],
+    caller: &Caller,
+    account: Option<&str>,
+) -> Option<Class> {
     let mut best: Option<Class> = None;
     for p in patterns {
         let class = match (p, caller) {
             (PrincipalPattern::Everyone, _) => Some(Class::Direct),
-            (PrincipalPattern::Account(a), c) => {
-                (c.account() == Some(&**a)).then_some(Class::Account)
-            }
+            (PrincipalPattern::Account(a), c) => (c.is_iam_identity()
+                || matches!(c, Caller::Root { .. }))
+            .then_some(())
+            .and_then(|_| (account == Some(&**a)).then_some(Class::Account)),
             (PrincipalPattern::User(arn), Caller::User { arn: u, .. }) => {
                 (arn == u).then_some(Class::Direct)
             }
@@ -220,14 +225,18 @@ fn principal_class(patterns: &[PrincipalPattern], caller: &Caller) -> Option<Cla
 /// Whether a `NotPrincipal` list names the caller. An account entry names only the account
 /// itself (its root user), not every principal in it: AWS asks for the account ARN to be listed
 /// beside a user or role precisely so that the account is not denied first.
-fn not_principal_lists(patterns: &[PrincipalPattern], caller: &Caller) -> bool {
-    patterns
-        .iter()
-        .any(|p| match principal_class(std::slice::from_ref(p), caller) {
+fn not_principal_lists(
+    patterns: &[PrincipalPattern],
+    caller: &Caller,
+    account: Option<&str>,
+) -> bool {
+    patterns.iter().any(
+        |p| match principal_class(std::slice::from_ref(p), caller, account) {
             Some(Class::Account) => matches!(caller, Caller::Root { .. }),
             Some(_) => true,
             None => false,
-        })
+        },
+    )
 }
 
 /// Evaluates one statement. `principal_required`: the layer's statements name principals
@@ -261,9 +270,10 @@ pub(crate) fn statement_match(
                 // applies to every principal that has a permissions boundary.
                 let forced =
                     st.effect == Effect::Deny && q.has_boundary && q.req.caller().is_iam_identity();
-                (forced || !not_principal_lists(patterns, q.req.caller())).then_some(Class::Direct)
+                (forced || !not_principal_lists(patterns, q.req.caller(), q.req.caller_account()))
+                    .then_some(Class::Direct)
             }
-            Some(patterns) => principal_class(patterns, q.req.caller()),
+            Some(patterns) => principal_class(patterns, q.req.caller(), q.req.caller_account()),
         };
         if m.principal.is_none() {
             m.principal_failed = true;
@@ -676,7 +686,7 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         .map(|s| StatementId::new(Layer::Resource, 0, s as usize));
     let allow_rp = || Outcome::new(Decision::Allow, rp_allow, None);
     let deny_at = |layer: Layer| Outcome::new(Decision::ImplicitDeny, None, Some(layer));
-    let same_account = match (req.caller().account(), req.resource_account_of(q.resource)) {
+    let same_account = match (req.caller_account(), req.resource_account_of(q.resource)) {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };

@@ -49,6 +49,15 @@ pub(crate) struct Glob {
     has_vars: bool,
     /// The pattern is exactly `*`.
     match_all: bool,
+    /// Fast paths for the common shapes: plain text, and text followed by one `*`.
+    shape: Shape,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    General,
+    Literal(Box<str>),
+    Prefix(Box<str>),
 }
 
 /// How to treat the pattern text.
@@ -104,10 +113,23 @@ impl Glob {
             flush(&mut text, seg);
         }
         let match_all = segments.len() == 2 && segments.iter().all(Vec::is_empty);
+        let shape = match segments.as_slice() {
+            [seg] => match seg.as_slice() {
+                [] => Shape::Literal("".into()),
+                [Atom::Text(t)] => Shape::Literal(t.clone()),
+                _ => Shape::General,
+            },
+            [seg, last] if last.is_empty() => match seg.as_slice() {
+                [Atom::Text(t)] => Shape::Prefix(t.clone()),
+                _ => Shape::General,
+            },
+            _ => Shape::General,
+        };
         Glob {
             segments,
             has_vars,
             match_all,
+            shape,
         }
     }
 
@@ -157,6 +179,11 @@ impl Glob {
     pub(crate) fn matches(&self, text: &str, resolve: &dyn Resolve) -> Option<bool> {
         if self.match_all {
             return Some(true);
+        }
+        match &self.shape {
+            Shape::Literal(t) => return Some(**t == *text),
+            Shape::Prefix(t) => return Some(text.starts_with(&**t)),
+            Shape::General => {}
         }
         if self.has_vars {
             // An unresolvable variable makes the whole pattern unusable, wherever it is.

@@ -395,6 +395,7 @@ pub struct Request {
     resources: Vec<Box<str>>,
     context: Context,
     resource_account: Option<Box<str>>,
+    principal_account: Option<Box<str>>,
     wildcard_only_action: bool,
 }
 
@@ -430,6 +431,7 @@ impl Request {
             resources: Vec::new(),
             context,
             resource_account: None,
+            principal_account: None,
             wildcard_only_action: false,
         })
     }
@@ -452,6 +454,21 @@ impl Request {
     pub fn resource_account(mut self, account: &str) -> Self {
         self.resource_account = Some(account.into());
         self
+    }
+
+    /// Overrides the caller's account (otherwise read from the principal ARN). Also sets
+    /// `aws:PrincipalAccount` unless the context gives it.
+    pub fn principal_account(mut self, account: &str) -> Self {
+        self.principal_account = Some(account.into());
+        self.context.insert("aws:PrincipalAccount", account);
+        self
+    }
+
+    /// The caller's account: the override, or the one in the principal ARN.
+    pub fn caller_account(&self) -> Option<&str> {
+        self.principal_account
+            .as_deref()
+            .or_else(|| self.caller.account())
     }
 
     /// Marks the action as one AWS authorises only against `Resource: "*"` (no resource-level
@@ -540,7 +557,7 @@ impl Request {
         }
         match ArnParts::parse(resource) {
             Some(p) if !p.account.is_empty() => Some(p.account),
-            _ => self.caller.account(),
+            _ => self.caller_account(),
         }
     }
 }

@@ -20,7 +20,7 @@
 //! A policy is written inline (an object with `Statement`), or as `{"name": …, "policy": …}` to
 //! name it in explanations. A request names its `principal`, `action`, optional `resource` (one
 //! string or a list), `context` (strings, numbers, booleans, or lists of them), optional
-//! `resourceAccount` and `wildcardOnlyAction` (by default the embedded action catalog decides). The same `policies` object and request shape are
+//! `resourceAccount`, `principalAccount` and `wildcardOnlyAction` (by default the embedded action catalog decides). The same `policies` object and request shape are
 //! used by the conformance cases in `corpus/conformance/`.
 //!
 //! The file is read with the same reader as policies: duplicate keys are rejected, and errors in
@@ -372,6 +372,10 @@ pub(crate) fn read_request(
             "resourceAccount" => match v.as_str() {
                 Some(a) => req = req.resource_account(a),
                 None => errors.push(error(doc, v, "`resourceAccount` must be a string")),
+            },
+            "principalAccount" => match v.as_str() {
+                Some(a) => req = req.principal_account(a),
+                None => errors.push(error(doc, v, "`principalAccount` must be a string")),
             },
             "wildcardOnlyAction" => match v.as_bool() {
                 Some(b) => req = req.wildcard_only_action(b),

@@ -1,0 +1,135 @@
+"""Per-call cost of iam_core from Python, side by side with a PyO3 no-op and PMapper.
+
+usage: python bench/py/python_bench.py [--seconds S] [--no-peer]
+
+Measures, in one process: a no-op call into the native module; `PolicySet.evaluate` with a
+prebuilt Request (the decision; the explanation is lazy); `evaluate` with keyword arguments
+(building the request each time); `evaluate_many` per request. Then, unless --no-peer, the same
+requests through PMapper's local policy simulation (PyPI `principalmapper`, AGPL; imported from
+its own package, run only as a tool) and the ratio.
+"""
+import json
+import pathlib
+import sys
+import time
+
+import iam_core
+from iam_core import PolicySet
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 1.0
+
+
+def per_call(fn, n_inner=1000):
+    for _ in range(n_inner):
+        fn()
+    count = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < SECONDS:
+        for _ in range(n_inner):
+            fn()
+        count += n_inner
+    return (time.perf_counter() - start) / count
+
+
+def main():
+    workload = json.loads((ROOT / "bench/workloads/three-statements.json").read_text())
+    policy = workload["policies"]["identity"][0]["policy"]
+    requests = workload["requests"]
+    ps = PolicySet(identity=[policy])
+    built = [PolicySet.request(r["principal"], r["action"], r["resource"], r["context"]) for r in requests]
+    native = ps._native
+    i = [0]
+
+    def noop():
+        native.noop()
+
+    def evaluate_built():
+        i[0] += 1
+        return ps.evaluate(built[i[0] % len(built)]).decision
+
+    def evaluate_native():
+        i[0] += 1
+        return native.evaluate(built[i[0] % len(built)]).decision
+
+    def evaluate_kwargs():
+        i[0] += 1
+        r = requests[i[0] % len(requests)]
+        return ps.evaluate(principal=r["principal"], action=r["action"], resource=r["resource"], context=r["context"]).decision
+
+    def decide_built():
+        i[0] += 1
+        return ps.decide(built[i[0] % len(built)])
+
+    def decide_native():
+        i[0] += 1
+        return native.decide(built[i[0] % len(built)])
+
+    batch = built * 1000
+
+    def many_decisions():
+        return ps.decide_many(batch)
+
+    def many():
+        return ps.evaluate_many(batch)
+
+    rows = [
+        ("PyO3 no-op call", per_call(noop)),
+        ("native PolicySet.decide(request)", per_call(decide_native)),
+        ("iam_core.PolicySet.decide(request)", per_call(decide_built)),
+        ("decide_many, per request (batch of 8,000)", per_call(many_decisions, 1) / len(batch)),
+        ("native PolicySet.evaluate(request).decision", per_call(evaluate_native)),
+        ("iam_core.PolicySet.evaluate(request).decision", per_call(evaluate_built)),
+        ("evaluate(principal=…, context={…}) (builds the request)", per_call(evaluate_kwargs, 200)),
+        ("evaluate_many, per request (batch of 8,000)", per_call(many, 1) / len(batch)),
+    ]
+    print(f"iam_core {iam_core.__version__}, catalog {iam_core.catalog_date()}, {len(requests)} requests")
+    for name, secs in rows:
+        print(f"{name:<58} {secs * 1e9:>10.0f} ns")
+    noop_ns = rows[0][1]
+    print(f"decide / no-op: {rows[1][1] / noop_ns:.1f}x (native), {rows[2][1] / noop_ns:.1f}x (wrapper); target <= 4x and <= 1 us")
+    if "--no-peer" in sys.argv:
+        return
+    # PMapper 1.1.5 still imports ABCs from `collections` (removed in Python 3.10); restore them.
+    import collections
+    import collections.abc
+    for name in ("Mapping", "MutableMapping", "Iterable", "Sequence"):
+        setattr(collections, name, getattr(collections.abc, name))
+    try:
+        from principalmapper.querying import local_policy_simulation as lps  # type: ignore
+        from principalmapper.common import Policy as PmPolicy  # type: ignore
+        from principalmapper.util.case_insensitive_dict import CaseInsensitiveDict  # type: ignore
+    except Exception as e:  # not installed
+        print(f"PMapper: not available ({e.__class__.__name__}: {e}); pip install principalmapper to compare")
+        return
+    pm_policy = PmPolicy("arn:aws:iam::111122223333:policy/three", "three", policy)
+    contexts = [CaseInsensitiveDict({k: v if isinstance(v, list) else [str(v)] for k, v in r["context"].items()}) for r in requests]
+
+    def pmapper():
+        # PMapper's local simulation of one identity policy: a matching Deny denies, else a
+        # matching Allow allows.
+        i[0] += 1
+        k = i[0] % len(requests)
+        r = requests[k]
+        if lps.policy_has_matching_statement(pm_policy, "Deny", r["action"], r["resource"], contexts[k]):
+            return "explicitDeny"
+        if lps.policy_has_matching_statement(pm_policy, "Allow", r["action"], r["resource"], contexts[k]):
+            return "allow"
+        return "implicitDeny"
+
+    ours = [ps.decide(b) for b in built]
+    theirs_decisions = []
+    for _ in requests:
+        theirs_decisions.append(pmapper())
+    # align: pmapper() advanced i; recompute in order
+    i[0] = -1
+    theirs_decisions = [pmapper() for _ in requests]
+    agree = sum(a == b for a, b in zip(ours, theirs_decisions))
+    theirs = per_call(pmapper, 100)
+    print(f"{'PMapper 1.1.5 local policy simulation (one policy)':<58} {theirs * 1e9:>10.0f} ns")
+    print(f"decisions agree on {agree}/{len(requests)} requests")
+    print(f"ratio PMapper / iam_core decide: {theirs / rows[2][1]:.0f}x; / evaluate: {theirs / rows[5][1]:.0f}x (target >= 100x)")
+
+
+if __name__ == "__main__":
+    main()
