@@ -34,18 +34,30 @@ impl<'a> ArnParts<'a> {
     /// fewer than six fields.
     pub fn parse(text: &'a str) -> Option<ArnParts<'a>> {
         let rest = text.strip_prefix("arn:")?;
-        let mut it = rest.splitn(5, ':');
-        let partition = it.next()?;
-        let service = it.next()?;
-        let region = it.next()?;
-        let account = it.next()?;
-        let resource = it.next()?;
+        // One pass over the bytes for the first four colons (evaluation calls this per request).
+        let mut cuts = [0usize; 4];
+        let mut n = 0;
+        for (i, b) in rest.bytes().enumerate() {
+            if b == b':' {
+                if let Some(slot) = cuts.get_mut(n) {
+                    *slot = i;
+                }
+                n += 1;
+                if n == 4 {
+                    break;
+                }
+            }
+        }
+        if n < 4 {
+            return None;
+        }
+        let [a, b, c, d] = cuts;
         Some(ArnParts {
-            partition,
-            service,
-            region,
-            account,
-            resource,
+            partition: rest.get(..a)?,
+            service: rest.get(a + 1..b)?,
+            region: rest.get(b + 1..c)?,
+            account: rest.get(c + 1..d)?,
+            resource: rest.get(d + 1..)?,
         })
     }
 }

@@ -677,8 +677,12 @@ impl PolicySet {
         PyList::new(py, decisions.into_iter().map(|d| decision_str(py, d)))
     }
 
-    /// Does nothing: the cost of a call into the module, for benchmarks.
-    fn noop(&self) {}
+    /// Does nothing with a request: the cost of a call into the module with the same argument
+    /// as [`decide`](Self::decide), for benchmarks.
+    #[pyo3(signature = (request = None))]
+    fn noop(&self, request: Option<PyRef<'_, Request>>) {
+        let _ = request;
+    }
 
     fn __repr__(&self) -> String {
         let layers: Vec<String> = self.inner.layers().iter().map(|l| l.to_string()).collect();

@@ -686,7 +686,10 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         .map(|s| StatementId::new(Layer::Resource, 0, s as usize));
     let allow_rp = || Outcome::new(Decision::Allow, rp_allow, None);
     let deny_at = |layer: Layer| Outcome::new(Decision::ImplicitDeny, None, Some(layer));
-    let same_account = match (req.caller_account(), req.resource_account_of(q.resource)) {
+    let same_account = match (
+        req.caller_account(),
+        req.resource_account_of(q.parts.as_ref()),
+    ) {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };

@@ -551,11 +551,14 @@ impl Request {
     }
 
     /// The account of `resource`: the override, else the ARN's account field, else the caller's.
-    pub(crate) fn resource_account_of<'a>(&'a self, resource: &'a str) -> Option<&'a str> {
+    pub(crate) fn resource_account_of<'a>(
+        &'a self,
+        parts: Option<&ArnParts<'a>>,
+    ) -> Option<&'a str> {
         if let Some(a) = &self.resource_account {
             return Some(a);
         }
-        match ArnParts::parse(resource) {
+        match parts {
             Some(p) if !p.account.is_empty() => Some(p.account),
             _ => self.caller_account(),
         }
