@@ -637,16 +637,20 @@ fn level_index(l: AccessLevel) -> usize {
     }
 }
 
-/// Whether catalog key `pattern` covers the lower-cased `key`. Keys with a `/` take a free
-/// suffix in the source data (`<key>`, `${TagKey}`, `tag-key`), so they match by prefix.
+/// Whether catalog key `pattern` covers the lower-cased `key`. Keys with a placeholder
+/// (`s3:ExistingObjectTag/<key>`, `aws:ResourceTag/${TagKey}`,
+/// `kms:EncryptionContext:${EncryptionContextKey}`) or a `/` (`…/tag-key`) take a free suffix, so
+/// they match by the prefix before it.
 pub(crate) fn key_matches(pattern: &str, key: &str) -> bool {
-    match pattern.find('/') {
+    let cut = [pattern.find("${"), pattern.find('<')]
+        .into_iter()
+        .flatten()
+        .min()
+        .or_else(|| pattern.find('/').map(|i| i + 1));
+    match cut {
         Some(i) => {
-            let head = pattern.get(..=i).unwrap_or(pattern);
-            key.len() > head.len()
-                && key
-                    .get(..head.len())
-                    .is_some_and(|k| k.eq_ignore_ascii_case(head))
+            let head = pattern.get(..i).unwrap_or(pattern);
+            key.len() > head.len() && key.get(..head.len()).is_some_and(|k| k.eq_ignore_ascii_case(head))
         }
         None => pattern.eq_ignore_ascii_case(key),
     }
