@@ -32,6 +32,10 @@ fi
 "$PYENV/bin/python" -m pytest -q iam-py/tests
 "$PYENV/bin/mypy" --strict iam-py/python/iam_core/_native.pyi iam-py/tests/typecheck_usage.py
 
+step "cross-language conformance (Rust command line and Python module)"
+cargo build --quiet --release --locked -p iam-cli
+"$PYENV/bin/python" tests/conformance/cross_language.py --iam target/release/iam
+
 step "the README's main command"
 cargo run --quiet --release --locked -p iam-cli -- validate --type identity corpus/managed/policies \
   | tail -n 1
