@@ -650,7 +650,10 @@ pub(crate) fn key_matches(pattern: &str, key: &str) -> bool {
     match cut {
         Some(i) => {
             let head = pattern.get(..i).unwrap_or(pattern);
-            key.len() > head.len() && key.get(..head.len()).is_some_and(|k| k.eq_ignore_ascii_case(head))
+            key.len() > head.len()
+                && key
+                    .get(..head.len())
+                    .is_some_and(|k| k.eq_ignore_ascii_case(head))
         }
         None => pattern.eq_ignore_ascii_case(key),
     }

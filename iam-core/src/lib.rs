@@ -100,6 +100,9 @@ pub mod arn;
 pub mod catalog;
 pub mod diagnostic;
 pub mod eval;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod limits;
 pub mod lint;
 pub mod location;
