@@ -286,40 +286,28 @@ impl EvaluationResult {
     /// A short human explanation of the decision.
     pub fn summary(&self) -> String {
         let mut s = format!("{}", self.decision);
-        match (self.decision, self.blocked_by) {
+        let by = |verb: &str| {
+            self.decisive.first().map(|d| {
+                let sid = d
+                    .sid
+                    .as_deref()
+                    .map(|x| format!(" ({x})"))
+                    .unwrap_or_default();
+                format!(
+                    ": {verb} by {} statement {}{sid} of `{}`",
+                    d.layer, d.statement_index, d.policy_name
+                )
+            })
+        };
+        let tail = match (self.decision, self.blocked_by) {
             (Decision::ImplicitDeny, Some(l)) => {
-                s.push_str(&format!(": no applicable Allow in the {l} layer"))
+                Some(format!(": no applicable Allow in the {l} layer"))
             }
-            (Decision::ExplicitDeny, _) => {
-                if let Some(d) = self.decisive.first() {
-                    s.push_str(&format!(
-                        ": denied by {} statement {}{} of `{}`",
-                        d.layer,
-                        d.statement_index,
-                        d.sid
-                            .as_deref()
-                            .map(|x| format!(" ({x})"))
-                            .unwrap_or_default(),
-                        d.policy_name
-                    ));
-                }
-            }
-            (Decision::Allow, _) => {
-                if let Some(d) = self.decisive.first() {
-                    s.push_str(&format!(
-                        ": allowed by {} statement {}{} of `{}`",
-                        d.layer,
-                        d.statement_index,
-                        d.sid
-                            .as_deref()
-                            .map(|x| format!(" ({x})"))
-                            .unwrap_or_default(),
-                        d.policy_name
-                    ));
-                }
-            }
-            _ => {}
-        }
+            (Decision::ExplicitDeny, _) => by("denied"),
+            (Decision::Allow, _) => by("allowed"),
+            _ => None,
+        };
+        s.push_str(&tail.unwrap_or_default());
         s
     }
 }
