@@ -412,6 +412,12 @@ def variable_cases():
     notres["identity"][0]["Statement"][0].pop("Resource")
     out.append(case("NotResource with a variable without a value is undecidable: the Allow does not apply",
                     notres, {"principal": SESSION, "action": "s3:GetObject", "resource": "arn:aws:s3:::other/x"}, IDENY))
+    denynr = {"identity": [policy(allow(), {"Effect": "Deny", "Action": "s3:*", "NotResource": "arn:aws:s3:::home/${aws:username}/*"})]}
+    out.append(case("a Deny whose NotResource holds a variable without a value denies (fail closed; iam-simulate does not)",
+                    denynr, {"principal": SESSION, "action": "s3:GetObject", "resource": "arn:aws:s3:::home/s1/x"}, EDENY,
+                    source="docs/differential.md"))
+    out.append(case("a Deny whose NotResource variable resolves excludes the user's folder", denynr,
+                    {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::home/alice/x"}, ALLOW))
     arnvar = policy(allow("s3:GetObject", "*", Condition={"ArnLike": {"aws:SourceArn": "arn:aws:s3:::${aws:username}-logs"}}))
     out.append(case("variables are substituted in ARN condition values", {"identity": [arnvar]},
                     {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
@@ -649,6 +655,9 @@ def flow_cases():
     out.append(case("principal account override makes a request cross-account",
                     {"identity": [ALLOW_ALL]}, {"principal": ALICE, "action": "sqs:SendMessage", "resource": f"arn:aws:sqs:us-east-1:{A}:q", "principalAccount": B},
                     IDENY, blocked_by="resource"))
+    out.append(case("SCPs do not apply to service principals (iam-simulate applies them)",
+                    {"resource": rp({"Service": "lambda.amazonaws.com"}), "scps": [[ALLOW_ALL, policy(deny("s3:*"))]]},
+                    dict(req, principal="lambda.amazonaws.com"), ALLOW, source="docs/differential.md"))
     out.append(case("GetCallerIdentity is not granted to anonymous callers", {}, {"principal": "anonymous", "action": "sts:GetCallerIdentity"}, IDENY))
     # decisive statements are listed
     out.append(case("every applicable deny is decisive", {"identity": [policy(allow(), deny("s3:*"), deny("s3:GetObject"))]}, req, EDENY, decisive=[("identity", 0, 1), ("identity", 0, 2)]))
