@@ -312,12 +312,37 @@ fn odd_values_never_panic_and_never_allow_when_unreadable() {
     // and an Allow that cannot be evaluated never allows.
     let cases = [
         ("NumericLessThan", "s3:max-keys", "1e400", "5"),
-        ("NumericLessThan", "s3:max-keys", "10", "99999999999999999999999999999999999999"),
+        (
+            "NumericLessThan",
+            "s3:max-keys",
+            "10",
+            "99999999999999999999999999999999999999",
+        ),
         ("NumericEquals", "s3:max-keys", "-0", "0"),
-        ("DateLessThan", "aws:CurrentTime", "99999999999999999999", "2020-01-01T00:00:00Z"),
-        ("DateLessThan", "aws:CurrentTime", "2030-02-30", "2020-01-01"),
-        ("DateGreaterThan", "aws:CurrentTime", "1970-01-01T00:00:00Z", "-292275055-01-01"),
-        ("IpAddress", "aws:SourceIp", "0.0.0.0/0", "::ffff:203.0.113.1"),
+        (
+            "DateLessThan",
+            "aws:CurrentTime",
+            "99999999999999999999",
+            "2020-01-01T00:00:00Z",
+        ),
+        (
+            "DateLessThan",
+            "aws:CurrentTime",
+            "2030-02-30",
+            "2020-01-01",
+        ),
+        (
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            "1970-01-01T00:00:00Z",
+            "-292275055-01-01",
+        ),
+        (
+            "IpAddress",
+            "aws:SourceIp",
+            "0.0.0.0/0",
+            "::ffff:203.0.113.1",
+        ),
         ("IpAddress", "aws:SourceIp", "203.0.113.0/99", "203.0.113.1"),
         ("IpAddress", "aws:SourceIp", "::/0", "203.0.113.1"),
         ("BinaryEquals", "aws:PrincipalTag/b", "====", "===="),
@@ -325,15 +350,27 @@ fn odd_values_never_panic_and_never_allow_when_unreadable() {
         ("StringLike", "aws:PrincipalTag/x", &"*".repeat(5000), "x"),
     ];
     for (op, key, policy_value, ctx) in cases {
-        let p = policy_json(&[json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
-            "Condition": {op: {key: policy_value}}})]);
+        let p = policy_json(&[
+            json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {op: {key: policy_value}}}),
+        ]);
         let set = PolicySet::builder().identity("p", parse(&p)).build();
-        let req = Request::new(PRINCIPALS[0], "s3:GetObject").unwrap().context(key, ctx);
+        let req = Request::new(PRINCIPALS[0], "s3:GetObject")
+            .unwrap()
+            .context(key, ctx);
         let fast = set.decide(&req);
         let full = set.evaluate(&req, true);
-        assert_eq!(fast.decision(), full.decision(), "{op} {policy_value} vs {ctx}");
+        assert_eq!(
+            fast.decision(),
+            full.decision(),
+            "{op} {policy_value} vs {ctx}"
+        );
         if !full.unevaluable().is_empty() {
-            assert_ne!(full.decision(), Decision::Allow, "{op} {policy_value} vs {ctx}");
+            assert_ne!(
+                full.decision(),
+                Decision::Allow,
+                "{op} {policy_value} vs {ctx}"
+            );
         }
     }
 }
