@@ -92,7 +92,7 @@ pub fn parse_date(text: &str) -> Option<Instant> {
             day = cur.digits(2)?;
             if cur.eat(b'T') || cur.eat(b't') {
                 hour = cur.digits(2)?;
-                cur.expect(b':')?;
+                cur.require(b':')?;
                 minute = cur.digits(2)?;
                 if cur.eat(b':') {
                     second = cur.digits(2)?;
@@ -152,7 +152,7 @@ impl Cursor<'_> {
             false
         }
     }
-    fn expect(&mut self, c: u8) -> Option<()> {
+    fn require(&mut self, c: u8) -> Option<()> {
         self.eat(c).then_some(())
     }
     fn digits(&mut self, n: usize) -> Option<u32> {

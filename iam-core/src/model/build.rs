@@ -70,12 +70,12 @@ impl<'d> Builder<'d> {
     }
 
     /// Reports `value` if it is not of `kind` (a `null` gets its own code). Returns whether it is.
-    fn expect(&mut self, value: Value<'d>, kinds: &[Kind], element: &str) -> bool {
+    fn require_kind(&mut self, value: Value<'d>, kinds: &[Kind], element: &str) -> bool {
         kinds.contains(&value.kind()) || self.wrong_kind(value, kinds, element)
     }
 
-    /// As [`Self::expect`], building the element's name only when it is needed for a message.
-    fn expect_with(
+    /// As [`Self::require_kind`], building the element's name only when it is needed for a message.
+    fn require_kind_with(
         &mut self,
         value: Value<'d>,
         kinds: &[Kind],
@@ -128,7 +128,7 @@ impl<'d> Builder<'d> {
 
     fn policy(&mut self, limits: &Limits) -> Option<PolicyParts> {
         let root = self.doc.root();
-        if !self.expect(root, &[Kind::Object], "policy document") {
+        if !self.require_kind(root, &[Kind::Object], "policy document") {
             return None;
         }
         let mut version = None;
@@ -139,7 +139,7 @@ impl<'d> Builder<'d> {
             match key.as_str().unwrap_or("") {
                 "Version" => {
                     version_value = Some(value.id());
-                    if self.expect(value, &[Kind::String], "Version") {
+                    if self.require_kind(value, &[Kind::String], "Version") {
                         version = match value.as_str() {
                             Some("2012-10-17") => Some(Version::V2012_10_17),
                             Some("2008-10-17") => Some(Version::V2008_10_17),
@@ -156,7 +156,7 @@ impl<'d> Builder<'d> {
                     }
                 }
                 "Id" => {
-                    if self.expect(value, &[Kind::String], "Id") {
+                    if self.require_kind(value, &[Kind::String], "Id") {
                         id = Some(value.id());
                     }
                 }
@@ -173,7 +173,7 @@ impl<'d> Builder<'d> {
             );
             return None;
         };
-        if !self.expect(statement, &[Kind::Object, Kind::Array], "Statement") {
+        if !self.require_kind(statement, &[Kind::Object, Kind::Array], "Statement") {
             return None;
         }
         let mut statements = Vec::with_capacity(statement.len().max(1));
@@ -205,7 +205,7 @@ impl<'d> Builder<'d> {
                 return None;
             }
             for item in statement.items() {
-                if self.expect(item, &[Kind::Object], "Statement item") {
+                if self.require_kind(item, &[Kind::Object], "Statement item") {
                     if let Some(s) = self.statement(item) {
                         statements.push(s);
                     }
@@ -261,7 +261,7 @@ impl<'d> Builder<'d> {
             let name = key.as_str().unwrap_or("");
             match name {
                 "Sid" => {
-                    if self.expect(value, &[Kind::String], "Sid") {
+                    if self.require_kind(value, &[Kind::String], "Sid") {
                         sid = Some(value.id());
                     }
                 }
@@ -297,7 +297,7 @@ impl<'d> Builder<'d> {
                     }
                 }
                 "Condition" => {
-                    if self.expect(value, &[Kind::Object], "Condition") {
+                    if self.require_kind(value, &[Kind::Object], "Condition") {
                         condition = Some(value.id());
                         self.condition(value);
                     }
@@ -341,7 +341,7 @@ impl<'d> Builder<'d> {
     }
 
     fn effect(&mut self, value: Value<'d>) -> Option<Effect> {
-        if !self.expect(value, &[Kind::String], "Effect") {
+        if !self.require_kind(value, &[Kind::String], "Effect") {
             return None;
         }
         match value.as_str() {
@@ -387,13 +387,14 @@ impl<'d> Builder<'d> {
                     );
                 }
                 for item in value.items() {
-                    if self.expect_with(item, &[Kind::String], || format!("{element} entry")) {
+                    if self.require_kind_with(item, &[Kind::String], || format!("{element} entry"))
+                    {
                         check(self, item.as_str().unwrap_or(""), item.id());
                     }
                 }
             }
             _ => {
-                self.expect(value, &[Kind::String, Kind::Array], element);
+                self.require_kind(value, &[Kind::String, Kind::Array], element);
             }
         }
     }
@@ -510,7 +511,7 @@ impl<'d> Builder<'d> {
                 }
             }
             _ => {
-                self.expect(value, &[Kind::String, Kind::Object], element);
+                self.require_kind(value, &[Kind::String, Kind::Object], element);
             }
         }
     }
@@ -571,7 +572,7 @@ impl<'d> Builder<'d> {
                 );
                 continue;
             };
-            if !self.expect_with(keys, &[Kind::Object], || format!("Condition.{op_text}")) {
+            if !self.require_kind_with(keys, &[Kind::Object], || format!("Condition.{op_text}")) {
                 continue;
             }
             for (key, values) in keys.entries() {
@@ -591,7 +592,7 @@ impl<'d> Builder<'d> {
                     Kind::Array => {
                         let mut ok = true;
                         for item in values.items() {
-                            ok &= self.expect_with(
+                            ok &= self.require_kind_with(
                                 item,
                                 &[Kind::String, Kind::Number, Kind::Bool],
                                 || format!("{} value", element()),
@@ -599,7 +600,7 @@ impl<'d> Builder<'d> {
                         }
                         ok
                     }
-                    _ => self.expect_with(
+                    _ => self.require_kind_with(
                         values,
                         &[Kind::String, Kind::Number, Kind::Bool, Kind::Array],
                         element,

@@ -1,3 +1,5 @@
+// Unit tests of the parent module, compiled only for `cargo test` (`#[cfg(test)] mod tests;`).
+#[cfg(test)]
 use super::*;
 use crate::Code;
 
