@@ -8,14 +8,18 @@
 //! ```
 //! use iam_core::catalog::{catalog, AccessLevel};
 //!
+//! # fn main() { check().ok_or("missing").unwrap_or_else(|e| unreachable!("{e}")) }
+//! # fn check() -> Option<()> {
 //! let c = catalog();
-//! let get = c.action("s3:GetObject").expect("known action");
+//! let get = c.action("s3:GetObject")?;
 //! assert_eq!(get.access_level(), AccessLevel::Read);
 //! assert!(!get.is_wildcard_only());
-//! assert!(c.action("s3:ListAllMyBuckets").unwrap().is_wildcard_only());
+//! assert!(c.action("s3:ListAllMyBuckets")?.is_wildcard_only());
 //! let keys = c.expand("iam:*AccessKey*");
 //! assert!(keys.iter().any(|a| a.name() == "CreateAccessKey"));
-//! assert!(c.service("deeplens").unwrap().is_retired());
+//! assert!(c.service("deeplens")?.is_retired());
+//! # Some(())
+//! # }
 //! ```
 
 use crate::eval::glob::{Glob, GlobSyntax, NoVars};

@@ -39,7 +39,7 @@
 //!   }]
 //! }"#;
 //! let policy = Policy::parse(text)?;
-//! let statement = policy.statement(0).expect("one statement");
+//! let Some(statement) = policy.statement(0) else { unreachable!("one statement") };
 //! assert_eq!(statement.sid(), Some("ReadReports"));
 //! assert_eq!(statement.action().values().collect::<Vec<_>>(), ["s3:GetObject", "s3:ListBucket"]);
 //! assert_eq!(statement.action().location().path(), "/Statement/0/Action");
@@ -55,8 +55,9 @@
 //! Errors say where and why:
 //!
 //! ```
-//! let err = iam_core::Policy::parse(r#"{"Statement": {"Effect": "Allow", "Effect": "Deny",
-//!     "Action": "*", "Resource": "*"}}"#).unwrap_err();
+//! let result = iam_core::Policy::parse(r#"{"Statement": {"Effect": "Allow", "Effect": "Deny",
+//!     "Action": "*", "Resource": "*"}}"#);
+//! let Err(err) = result else { unreachable!("duplicate keys are rejected") };
 //! let d = &err.diagnostics()[0];
 //! assert_eq!(d.code().as_str(), "DUPLICATE_KEY");
 //! assert_eq!(d.location().path(), "/Statement/Effect");
