@@ -526,12 +526,11 @@ impl Request {
         self.action_lower.get(self.colon + 1..).unwrap_or("")
     }
 
-    /// The resources evaluated: the ones given, or `*` when none were given or the action is
-    /// wildcard-only.
+    /// The resources evaluated. Empty means the request is evaluated against `*`: no resource was
+    /// given, or the action is wildcard-only.
     pub fn resources(&self) -> &[Box<str>] {
-        const STAR: &[Box<str>] = &[];
-        if self.resources.is_empty() || self.wildcard_only_action {
-            return STAR;
+        if self.wildcard_only_action {
+            return &[];
         }
         &self.resources
     }
