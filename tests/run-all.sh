@@ -32,9 +32,14 @@ fi
 "$PYENV/bin/python" -m pytest -q iam-py/tests
 "$PYENV/bin/mypy" --strict iam-py/python/iam_core/_native.pyi iam-py/tests/typecheck_usage.py
 
-step "cross-language conformance (Rust command line and Python module)"
+step "WebAssembly package: build, Node API tests, TypeScript declarations"
+iam-wasm/build.sh
+node --test tests/wasm/api.test.mjs
+(cd tests/wasm && npm ci --no-audit --no-fund --silent && npx tsc -p .)
+
+step "cross-language conformance (Rust command line, Python module, WebAssembly in Node)"
 cargo build --quiet --release --locked -p iam-cli
-"$PYENV/bin/python" tests/conformance/cross_language.py --iam target/release/iam
+"$PYENV/bin/python" tests/conformance/cross_language.py --iam target/release/iam --wasm
 
 step "the README's main command"
 cargo run --quiet --release --locked -p iam-cli -- validate --type identity corpus/managed/policies \

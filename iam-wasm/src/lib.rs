@@ -1,10 +1,372 @@
-//! WebAssembly bindings for `iam-core`.
+//! WebAssembly bindings for `iam-core`, for browsers and Node.
 //!
-//! This crate is a placeholder member of the workspace; the wasm-bindgen package and the browser
-//! playground are built by the WebAssembly issue. It holds no policy logic and never will: bindings
-//! convert inputs, call the core, and convert outputs.
+//! This crate holds no policy logic. Every function converts its inputs (policy text, plain JS
+//! objects), calls the core, and converts the answer back to plain JS objects. Domain failures
+//! (a policy that does not parse, a request without an action) are returned as
+//! `{ ok: false, errors: [diagnostic, …] }`, never thrown; a diagnostic carries its code,
+//! severity, message, help, documentation link and location (JSON path, byte span, line and
+//! column, column in UTF-16 code units for browser editors).
+//!
+//! Policies and requests use the shapes of simulation files (see `iam_core::eval::simulation`):
+//! the same reader serves the CLI, Python and this package, so all three agree by construction.
+//! Policy sets are compiled once into a [`PolicySet`] handle and evaluated many times.
 
-/// The version of the engine these bindings wrap.
-pub fn core_version() -> &'static str {
-    iam_core::VERSION
+use iam_core::eval::{Decision, EvaluationResult, Request};
+use iam_core::{Diagnostic, ParseError, Policy, PolicyType};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** A position: byte offset, 1-based line, 1-based column in characters and in UTF-16 units. */
+export interface Position { offset: number; line: number; column: number; columnUtf16: number }
+/** Where a diagnostic points: JSON path, byte span, start and end positions. */
+export interface Location {
+  path: string;
+  span: { start: number; end: number };
+  start: Position; end: Position;
+}
+/** An error or finding with its location. */
+export interface Diagnostic {
+  code: string; severity: "error" | "warning" | "info"; message: string;
+  help?: string; docs?: string; location?: Location;
+}
+/** A domain failure: returned, never thrown. */
+export interface Failure { ok: false; errors: Diagnostic[] }
+export type Decision = "allow" | "explicitDeny" | "implicitDeny";
+/** A policy as JSON text or as a plain object. */
+export type PolicySource = string | object;
+/** The policies of a set, as in simulation files. */
+export interface Policies {
+  identity?: object[]; resource?: object; permissionsBoundary?: object; session?: object;
+  scps?: object[][]; rcps?: object[][];
+}
+/** A request, as in simulation files. */
+export interface RequestInput {
+  principal?: string; action: string; resource?: string | string[];
+  context?: Record<string, string | number | boolean | (string | number | boolean)[]>;
+  resourceAccount?: string; principalAccount?: string; wildcardOnlyAction?: boolean;
+}
+/** The explanation of a decision. */
+export interface EvaluationResult {
+  decision: Decision; blockedBy?: string | null;
+  decisive: { layer: string; policyIndex: number; statementIndex: number; [k: string]: unknown }[];
+  missingContextKeys: string[]; unevaluable: unknown[]; [k: string]: unknown;
+}
+export type Parsed = { ok: true; policy: string; statements: number } | Failure;
+export type Findings = { ok: true; findings: Diagnostic[] } | Failure;
+export type Evaluated = { ok: true; result: EvaluationResult } | Failure;
+export type Compiled = { ok: true; set: PolicySet } | Failure;
+"#;
+
+/// Converts a serialisable answer to a plain JS object (maps become objects, not `Map`s).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    // Serialising the core's own types into JS values cannot fail for lack of input; if the JS
+    // engine refuses (out of memory), the error is handed back as the value.
+    value.serialize(&ser).unwrap_or_else(JsValue::from)
+}
+
+#[derive(Serialize)]
+struct Failure<'a> {
+    ok: bool,
+    errors: &'a [Diagnostic],
+}
+
+fn failure(errors: &[Diagnostic]) -> JsValue {
+    to_js(&Failure { ok: false, errors })
+}
+
+fn parse_failure(e: &ParseError) -> JsValue {
+    failure(e.diagnostics())
+}
+
+/// A plain error without a location in the input (a bad argument from JS).
+fn argument_failure(message: &str) -> JsValue {
+    #[derive(Serialize)]
+    struct ArgError<'a> {
+        code: &'static str,
+        severity: &'static str,
+        message: &'a str,
+    }
+    #[derive(Serialize)]
+    struct F<'a> {
+        ok: bool,
+        errors: [ArgError<'a>; 1],
+    }
+    to_js(&F {
+        ok: false,
+        errors: [ArgError {
+            code: "invalid-argument",
+            severity: "error",
+            message,
+        }],
+    })
+}
+
+/// JSON text from a JS string (taken as is) or any other JS value (`JSON.stringify`).
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    match js_sys::JSON::stringify(value) {
+        Ok(s) => s
+            .as_string()
+            .ok_or_else(|| argument_failure(&format!("{what} cannot be written as JSON"))),
+        Err(_) => Err(argument_failure(&format!(
+            "{what} cannot be written as JSON (a cycle, or a BigInt?)"
+        ))),
+    }
+}
+
+fn policy_type(name: Option<String>) -> Result<PolicyType, JsValue> {
+    match name {
+        None => Ok(PolicyType::Identity),
+        Some(n) => n
+            .parse::<PolicyType>()
+            .map_err(|e| argument_failure(&e.to_string())),
+    }
+}
+
+fn parse_policy(source: &JsValue) -> Result<Policy, JsValue> {
+    let text = json_text(source, "the policy")?;
+    Policy::parse(&text).map_err(|e| parse_failure(&e))
+}
+
+/// The version of the engine.
+#[wasm_bindgen]
+pub fn version() -> String {
+    iam_core::VERSION.to_string()
+}
+
+/// The date of the embedded action catalog's data (`YYYY-MM-DD`).
+#[wasm_bindgen(js_name = catalogDate)]
+pub fn catalog_date() -> String {
+    iam_core::catalog::catalog_date().to_string()
+}
+
+/// Parses a policy (JSON text, or a JS object). Answers `{ok: true, policy}` with the policy
+/// re-serialised (original shapes and key order kept), or `{ok: false, errors}`.
+#[wasm_bindgen(unchecked_return_type = "Parsed")]
+pub fn parse(#[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue) -> JsValue {
+    #[derive(Serialize)]
+    struct Parsed {
+        ok: bool,
+        policy: String,
+        statements: usize,
+    }
+    match parse_policy(&source) {
+        Ok(p) => to_js(&Parsed {
+            ok: true,
+            policy: p.to_json(),
+            statements: p.statements().len(),
+        }),
+        Err(e) => e,
+    }
+}
+
+#[derive(Serialize)]
+struct Findings {
+    ok: bool,
+    findings: Vec<Diagnostic>,
+}
+
+fn findings(
+    source: JsValue,
+    policy_type_name: Option<String>,
+    run: fn(&Policy, PolicyType) -> Vec<Diagnostic>,
+) -> JsValue {
+    let ty = match policy_type(policy_type_name) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    match parse_policy(&source) {
+        Ok(p) => to_js(&Findings {
+            ok: true,
+            findings: run(&p, ty),
+        }),
+        Err(e) => e,
+    }
+}
+
+/// Validates a policy used as `policyType` (`identity` by default; also `resource`,
+/// `permissions-boundary`, `session`, `scp`, `rcp`, `trust`): `{ok: true, findings}` with the
+/// validator's diagnostics, or `{ok: false, errors}` when it does not parse.
+#[wasm_bindgen(unchecked_return_type = "Findings")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
+    #[wasm_bindgen(js_name = policyType)] policy_type: Option<String>,
+) -> JsValue {
+    findings(source, policy_type, |p, t| p.validate(t))
+}
+
+/// Lints a policy: over-broad wildcards, risky grants, privilege escalation.
+#[wasm_bindgen(unchecked_return_type = "Findings")]
+pub fn lint(
+    #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
+    #[wasm_bindgen(js_name = policyType)] policy_type: Option<String>,
+) -> JsValue {
+    findings(source, policy_type, iam_core::lint::lint)
+}
+
+/// Validates and lints a policy: what the playground shows.
+#[wasm_bindgen(unchecked_return_type = "Findings")]
+pub fn check(
+    #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
+    #[wasm_bindgen(js_name = policyType)] policy_type: Option<String>,
+) -> JsValue {
+    findings(source, policy_type, iam_core::lint::check)
+}
+
+/// Every catalog action an `Action` pattern matches: `[{action, accessLevel}]`.
+#[wasm_bindgen(unchecked_return_type = "{ action: string; accessLevel: string }[]")]
+pub fn expand(pattern: &str) -> JsValue {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Expanded {
+        action: String,
+        access_level: &'static str,
+    }
+    let list: Vec<Expanded> = iam_core::catalog::catalog()
+        .expand(pattern)
+        .iter()
+        .map(|a| Expanded {
+            action: a.to_string(),
+            access_level: a.access_level().as_str(),
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// Seconds since the epoch by the JS clock, for `aws:CurrentTime` when a request gives none.
+fn now_seconds(now: Option<f64>) -> i64 {
+    let ms = now.map_or_else(js_sys::Date::now, |s| s * 1000.0);
+    // A clock value is far inside i64 range; `as` saturates on anything absurd.
+    (ms / 1000.0).floor() as i64
+}
+
+fn read_request(request: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {
+    let text = json_text(request, "the request")?;
+    Request::from_json(&text)
+        .map(|r| r.current_time(now_seconds(now)))
+        .map_err(|e| parse_failure(&e))
+}
+
+#[derive(Serialize)]
+struct Evaluated<'a> {
+    ok: bool,
+    result: &'a EvaluationResult,
+}
+
+fn decision_str(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "allow",
+        Decision::ExplicitDeny => "explicitDeny",
+        Decision::ImplicitDeny => "implicitDeny",
+    }
+}
+
+/// A compiled set of policies: parse once, evaluate many requests.
+#[wasm_bindgen]
+pub struct PolicySet {
+    inner: iam_core::eval::PolicySet,
+}
+
+#[wasm_bindgen]
+impl PolicySet {
+    /// Compiles a `policies` object (`identity`, `resource`, `permissionsBoundary`, `session`,
+    /// `scps`, `rcps`). Answers `{ok: true, set}` or `{ok: false, errors}` located in the
+    /// `policies` JSON.
+    #[wasm_bindgen(unchecked_return_type = "Compiled")]
+    pub fn compile(
+        #[wasm_bindgen(unchecked_param_type = "Policies | string")] policies: JsValue,
+    ) -> JsValue {
+        let text = match json_text(&policies, "the policies") {
+            Ok(t) => t,
+            Err(e) => return e,
+        };
+        match iam_core::eval::PolicySet::from_json(&text) {
+            Ok(inner) => {
+                let out = js_sys::Object::new();
+                let set = JsValue::from(PolicySet { inner });
+                // Setting properties on a fresh plain object does not fail.
+                let _ = js_sys::Reflect::set(&out, &"ok".into(), &JsValue::TRUE);
+                let _ = js_sys::Reflect::set(&out, &"set".into(), &set);
+                out.into()
+            }
+            Err(e) => parse_failure(&e),
+        }
+    }
+
+    /// Evaluates one request with its explanation (and the per-statement trace when `trace`):
+    /// `{ok: true, result}` or `{ok: false, errors}` when the request is malformed. `now`
+    /// (epoch seconds) sets `aws:CurrentTime` when the request's context has none; by default
+    /// the JS clock.
+    #[wasm_bindgen(unchecked_return_type = "Evaluated")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
+        trace: Option<bool>,
+        now: Option<f64>,
+    ) -> JsValue {
+        match read_request(&request, now) {
+            Ok(r) => to_js(&Evaluated {
+                ok: true,
+                result: &self.inner.evaluate(&r, trace.unwrap_or(false)),
+            }),
+            Err(e) => e,
+        }
+    }
+
+    /// Evaluates many requests: an array of what [`evaluate`](Self::evaluate) answers.
+    #[wasm_bindgen(js_name = evaluateMany)]
+    #[wasm_bindgen(unchecked_return_type = "Evaluated[]")]
+    pub fn evaluate_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(RequestInput | string)[]")] requests: Vec<JsValue>,
+        now: Option<f64>,
+    ) -> Vec<JsValue> {
+        requests
+            .iter()
+            .map(|r| self.evaluate(r.clone(), Some(false), now))
+            .collect()
+    }
+
+    /// The decision only (`allow`, `explicitDeny`, `implicitDeny`): the fastest call. A
+    /// malformed request answers `{ok: false, errors}` instead of a string.
+    #[wasm_bindgen(unchecked_return_type = "Decision | Failure")]
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
+        now: Option<f64>,
+    ) -> JsValue {
+        match read_request(&request, now) {
+            Ok(r) => JsValue::from_str(decision_str(self.inner.decide(&r).decision())),
+            Err(e) => e,
+        }
+    }
+
+    /// The layers this set holds, in evaluation order (`identity`, `resource`, …).
+    pub fn layers(&self) -> Vec<String> {
+        self.inner.layers().iter().map(|l| l.to_string()).collect()
+    }
+}
+
+/// Compiles `policies` and evaluates one request: [`PolicySet::compile`] then
+/// [`PolicySet::evaluate`], for one-off calls.
+#[wasm_bindgen(unchecked_return_type = "Evaluated")]
+pub fn evaluate(
+    #[wasm_bindgen(unchecked_param_type = "Policies | string")] policies: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
+    trace: Option<bool>,
+    now: Option<f64>,
+) -> JsValue {
+    let text = match json_text(&policies, "the policies") {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    match iam_core::eval::PolicySet::from_json(&text) {
+        Ok(inner) => PolicySet { inner }.evaluate(request, trace, now),
+        Err(e) => parse_failure(&e),
+    }
 }

@@ -2,10 +2,10 @@
 side's normalised results, and fails on any difference between the sides or against the
 expected answers.
 
-usage: python tests/conformance/cross_language.py --iam PATH_TO_IAM_BINARY [--out DIR]
+usage: python tests/conformance/cross_language.py --iam PATH_TO_IAM_BINARY [--wasm] [--out DIR]
 
-Sides: Rust (the `iam simulate` command), Python (the `iam_core` module). The WebAssembly side
-joins when the iam-wasm package lands.
+Sides: Rust (the `iam simulate` command), Python (the `iam_core` module) and, with `--wasm`,
+WebAssembly (the Node build of iam-wasm, via tests/wasm/conformance-side.mjs).
 """
 import argparse
 import json
@@ -80,13 +80,27 @@ def python_side(all_cases):
     return out
 
 
+def wasm_side():
+    proc = subprocess.run(["node", str(ROOT / "tests" / "wasm" / "conformance-side.mjs")],
+                          capture_output=True, text=True, check=True)
+    out = {}
+    for line in proc.stdout.splitlines():
+        row = json.loads(line)
+        key = (row["file"], row["case"])
+        out[key] = {"error": row["error"]} if "error" in row else normalise(row["result"])
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iam", required=True)
+    ap.add_argument("--wasm", action="store_true", help="add the WebAssembly side (needs iam-wasm/build.sh)")
     ap.add_argument("--out", default=str(ROOT / "target" / "conformance"))
     args = ap.parse_args()
     all_cases = list(cases())
     sides = {"rust": rust_side(args.iam, all_cases), "python": python_side(all_cases)}
+    if args.wasm:
+        sides["wasm"] = wasm_side()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, results in sides.items():

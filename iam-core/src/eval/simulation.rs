@@ -410,3 +410,39 @@ pub(crate) fn read_request(
     }
     Some((req, label))
 }
+
+impl PolicySet {
+    /// Compiles a `policies` object written as in simulation files (see the [module
+    /// docs](self)): the form the WebAssembly package and other JSON callers hand over.
+    ///
+    /// ```
+    /// use iam_core::eval::{PolicySet, Request};
+    /// let set = PolicySet::from_json(r#"{"identity": [{"Version": "2012-10-17",
+    ///     "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}]}"#);
+    /// let request = Request::from_json(r#"{"principal": "arn:aws:iam::111122223333:user/alice",
+    ///     "action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key"}"#);
+    /// assert!(matches!((set, request), (Ok(s), Ok(r)) if s.decide(&r).is_allowed()));
+    /// ```
+    pub fn from_json(text: &str) -> Result<PolicySet, ParseError> {
+        let doc = Document::parse(text)?;
+        let mut errors = Vec::new();
+        let set = read_policies(&doc, doc.root(), &mut errors);
+        if errors.is_empty() {
+            Ok(set.build())
+        } else {
+            Err(ParseError::new(errors))
+        }
+    }
+}
+
+impl Request {
+    /// Reads one request object written as in simulation files (see the [module docs](self)).
+    pub fn from_json(text: &str) -> Result<Request, ParseError> {
+        let doc = Document::parse(text)?;
+        let mut errors = Vec::new();
+        match read_request(&doc, doc.root(), &mut errors) {
+            Some((r, _)) if errors.is_empty() => Ok(r),
+            _ => Err(ParseError::new(errors)),
+        }
+    }
+}

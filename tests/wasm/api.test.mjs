@@ -1,0 +1,121 @@
+// The iam-wasm package's API from Node: shapes, located errors, failures returned not thrown.
+// Run: node --test tests/wasm/   (after iam-wasm/build.sh)
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const w = require("../../iam-wasm/pkg/node/iam_wasm.js");
+
+const allowGet = {
+  Version: "2012-10-17",
+  Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket/*" },
+};
+const alice = "arn:aws:iam::111122223333:user/alice";
+
+test("version and catalog date", () => {
+  assert.match(w.version(), /^\d+\.\d+\.\d+/);
+  assert.match(w.catalogDate(), /^\d{4}-\d{2}-\d{2}$/);
+});
+
+test("parse keeps the policy and reports located errors", () => {
+  const ok = w.parse(JSON.stringify(allowGet));
+  assert.equal(ok.ok, true);
+  assert.equal(ok.statements, 1);
+  assert.deepEqual(JSON.parse(ok.policy), allowGet);
+  // "é" is two UTF-8 bytes and one UTF-16 unit; "😀" four bytes and two units.
+  const bad = w.parse('{"Version": "2012-10-17", "Id": "é😀", "Statement": [], "Bogus": 1}');
+  assert.equal(bad.ok, false);
+  const e = bad.errors[0];
+  assert.equal(e.severity, "error");
+  assert.equal(e.location.path, "/Bogus");
+  const start = e.location.start;
+  assert.equal(start.line, 1);
+  assert.equal(start.offset, e.location.span.start);
+  // Columns count characters (é and 😀 one each) and UTF-16 units (😀 is two), from 1.
+  assert.equal(start.column, start.offset - 1 - 3 + 1);
+  assert.equal(start.columnUtf16, start.column + 1);
+});
+
+test("malformed JSON and duplicate keys are errors, not exceptions", () => {
+  assert.equal(w.parse("{").ok, false);
+  const dup = w.parse('{"Version": "2012-10-17", "Version": "2012-10-17", "Statement": []}');
+  assert.equal(dup.ok, false);
+  assert.equal(dup.errors[0].location.start.line, 1);
+  assert.equal(dup.errors[0].location.path, "/Version");
+});
+
+test("validate, lint and check answer findings with codes and docs", () => {
+  const wide = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*", Resource: "*" } };
+  const lint = w.lint(wide);
+  assert.equal(lint.ok, true);
+  assert.ok(lint.findings.length > 0);
+  assert.ok(lint.findings.every((f) => f.code && f.message && f.location.path.startsWith("/Statement")));
+  const asResource = w.validate(wide, "resource");
+  assert.equal(asResource.ok, true);
+  assert.ok(asResource.findings.some((f) => f.severity === "error"), "a resource policy needs a Principal");
+  assert.equal(w.validate(wide, "no-such-type").ok, false);
+  assert.ok(w.check(wide).findings.length >= lint.findings.length);
+});
+
+test("expand lists catalog actions with access levels", () => {
+  const got = w.expand("s3:GetObjectTagg*");
+  assert.deepEqual(got.map((a) => a.action), ["s3:GetObjectTagging"]);
+  assert.equal(got[0].accessLevel, "Read");
+  assert.ok(w.expand("*").length > 10000);
+});
+
+test("a compiled set decides and explains", () => {
+  const c = w.PolicySet.compile({ identity: [allowGet] });
+  assert.equal(c.ok, true);
+  const set = c.set;
+  assert.deepEqual(set.layers(), ["identity"]);
+  const req = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/k" };
+  assert.equal(set.decide(req), "allow");
+  assert.equal(set.decide({ ...req, action: "s3:PutObject" }), "implicitDeny");
+  const r = set.evaluate(req);
+  assert.equal(r.ok, true);
+  assert.equal(r.result.decision, "allow");
+  assert.deepEqual(r.result.decisive.map((d) => [d.layer, d.statementIndex]), [["identity", 0]]);
+  const many = set.evaluateMany([req, JSON.stringify({ ...req, resource: "arn:aws:s3:::other/k" })]);
+  assert.deepEqual(many.map((m) => m.result.decision), ["allow", "implicitDeny"]);
+  set.free();
+});
+
+test("bad requests and policies are returned as failures", () => {
+  const set = w.PolicySet.compile({ identity: [allowGet] }).set;
+  const noAction = set.evaluate({ principal: alice });
+  assert.equal(noAction.ok, false);
+  assert.match(noAction.errors[0].message, /action/);
+  assert.equal(set.decide({ action: "s3:GetObject", context: { k: { nested: 1 } } }).ok, false);
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.equal(set.evaluate(cyclic).ok, false);
+  const badPolicy = w.PolicySet.compile({ identity: [{ Version: "2012-10-17", Statement: { Effect: "Maybe" } }] });
+  assert.equal(badPolicy.ok, false);
+  assert.ok(badPolicy.errors[0].location.path.startsWith("/identity/0"));
+});
+
+test("an unknown condition operator never allows", () => {
+  const p = {
+    Version: "2012-10-17",
+    Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { StringLikeish: { "aws:username": "a" } } },
+  };
+  const c = w.PolicySet.compile({ identity: [p] });
+  if (c.ok) {
+    assert.notEqual(c.set.decide({ principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::b/k" }), "allow");
+  } else {
+    assert.ok(c.errors[0].location.path.includes("Condition"));
+  }
+});
+
+test("now sets aws:CurrentTime when the request has none", () => {
+  const p = {
+    Version: "2012-10-17",
+    Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } } },
+  };
+  const set = w.PolicySet.compile({ identity: [p] }).set;
+  const req = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::b/k" };
+  assert.equal(set.decide(req, Date.parse("2019-06-01T00:00:00Z") / 1000), "allow");
+  assert.equal(set.decide(req), "implicitDeny");
+});

@@ -1,0 +1,24 @@
+// Type-checks the package's TypeScript declarations as a consumer would use them
+// (`tsc --noEmit -p tests/wasm`); never run.
+import * as iam from "../../iam-wasm/pkg/web/iam_wasm.js";
+
+export function demo(policyText: string): string[] {
+  const parsed: iam.Parsed = iam.parse(policyText);
+  if (!parsed.ok) {
+    return parsed.errors.map((e: iam.Diagnostic) => `${e.location?.start.line}:${e.location?.start.columnUtf16} ${e.message}`);
+  }
+  const findings = iam.check(policyText, "identity");
+  const lines: string[] = findings.ok ? findings.findings.map((f) => `${f.severity} ${f.code}`) : [];
+  const compiled = iam.PolicySet.compile({ identity: [JSON.parse(policyText)] });
+  if (compiled.ok) {
+    const request: iam.RequestInput = { principal: "arn:aws:iam::111122223333:user/alice", action: "s3:GetObject" };
+    const d: iam.Decision | iam.Failure = compiled.set.decide(request);
+    const r = compiled.set.evaluate(request, true);
+    if (r.ok) lines.push(r.result.decision);
+    if (typeof d === "string") lines.push(d);
+    compiled.set.free();
+  }
+  for (const a of iam.expand("s3:Get*")) lines.push(`${a.action} ${a.accessLevel}`);
+  lines.push(iam.version(), iam.catalogDate());
+  return lines;
+}
