@@ -6,7 +6,9 @@
 //! 10-statement policy) it measures `PolicySet::decide` on a compiled set, counts heap allocations
 //! during the timed loop, then runs the same requests through iam-simulate's raw engine in a
 //! separate Node process (`bench/js/iam-simulate-bench.mjs`; AGPL, never linked) and prints the
-//! ratio. Both engines' decisions are compared request by request.
+//! ratio. Both engines' decisions are compared request by request. When iam-wasm is built
+//! (`iam-wasm/build.sh`), the same requests also run through its Node build
+//! (`bench/js/wasm-bench.mjs`), printed against native as a ratio.
 
 #![allow(
     clippy::unwrap_used,
@@ -74,17 +76,28 @@ fn peer(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>)> {
             return None;
         }
     }
+    let (v, decisions) = run_node("iam-simulate-bench.mjs", workload, seconds)?;
+    Some((
+        v["rawPerSecond"].as_f64()?,
+        v["unsafePerSecond"].as_f64()?,
+        decisions,
+    ))
+}
+
+/// Runs a script of `bench/js` on a workload; answers its JSON output and its `decisions`.
+fn run_node(
+    script: &str,
+    workload: &Path,
+    seconds: f64,
+) -> Option<(serde_json::Value, Vec<String>)> {
     let out = Command::new("node")
-        .arg(js.join("iam-simulate-bench.mjs"))
+        .arg(bench_dir().join("js").join(script))
         .arg(workload)
         .args(["--seconds", &seconds.to_string()])
         .output()
         .ok()?;
     if !out.status.success() {
-        eprintln!(
-            "iam-simulate failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        eprintln!("{script} failed: {}", String::from_utf8_lossy(&out.stderr));
         return None;
     }
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
@@ -93,11 +106,34 @@ fn peer(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>)> {
         .iter()
         .map(|d| d.as_str().unwrap_or("").to_string())
         .collect();
+    Some((v, decisions))
+}
+
+/// The same workload through the Node build of iam-wasm (`bench/js/wasm-bench.mjs`):
+/// `(ns on prepared requests, ns on request objects, decisions, the Cedar row if any)`.
+fn wasm(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>, serde_json::Value)> {
+    if !bench_dir()
+        .join("../iam-wasm/pkg/node/iam_wasm.js")
+        .exists()
+    {
+        eprintln!("iam-wasm is not built (iam-wasm/build.sh): skipping the WebAssembly row");
+        return None;
+    }
+    let (v, decisions) = run_node("wasm-bench.mjs", workload, seconds)?;
     Some((
-        v["rawPerSecond"].as_f64()?,
-        v["unsafePerSecond"].as_f64()?,
+        v["preparedNs"].as_f64()?,
+        v["objectNs"].as_f64()?,
         decisions,
+        v["cedar"].clone(),
     ))
+}
+
+fn our_name(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "allow",
+        Decision::ExplicitDeny => "explicitDeny",
+        Decision::ImplicitDeny => "implicitDeny",
+    }
 }
 
 fn their_name(d: Decision) -> &'static str {
@@ -171,6 +207,44 @@ fn main() {
             explained.ns,
             explained.allocations
         );
+        if let Some((prepared, objects, decisions, cedar)) = wasm(&path, seconds / 2.0) {
+            let same = ours
+                .iter()
+                .zip(&decisions)
+                .filter(|(a, b)| our_name(**a) == b.as_str())
+                .count();
+            println!(
+                "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",
+                "  WebAssembly in Node, prepared requests",
+                1e9 / prepared,
+                prepared,
+                "",
+                "",
+                format!("{:.2}x nat", prepared / m.ns),
+                format!("{same}/{}", ours.len())
+            );
+            println!(
+                "{:<40} {:>14.0} {:>10.1}",
+                "  WebAssembly in Node, request objects",
+                1e9 / objects,
+                objects
+            );
+            if let Some(ns) = cedar["ns"].as_f64() {
+                println!(
+                    "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",
+                    format!(
+                        "  cedar-wasm {} (same process)",
+                        cedar["version"].as_str().unwrap_or("?")
+                    ),
+                    1e9 / ns,
+                    ns,
+                    "",
+                    "",
+                    format!("{:.0}x slower", ns / objects),
+                    format!("{}/{}", cedar["agree"], cedar["of"])
+                );
+            }
+        }
     }
-    println!("\ntargets: >= 500x iam-simulate's raw engine, < 1000 ns per evaluation, 0 allocations in decide()");
+    println!("\ntargets: >= 500x iam-simulate's raw engine, < 1000 ns per evaluation, 0 allocations in decide(); WebAssembly <= 1.5x native; iam-wasm per call >= 50x faster than cedar-wasm");
 }

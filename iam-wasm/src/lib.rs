@@ -258,11 +258,65 @@ struct Evaluated<'a> {
     result: &'a EvaluationResult,
 }
 
+thread_local! {
+    /// The three decision strings, made once: a call answers a handle, not a fresh JS string.
+    static DECISIONS: [JsValue; 3] = [
+        JsValue::from_str("allow"),
+        JsValue::from_str("explicitDeny"),
+        JsValue::from_str("implicitDeny"),
+    ];
+}
+
+fn decision_js(d: Decision) -> JsValue {
+    let i = match d {
+        Decision::Allow => 0,
+        Decision::ExplicitDeny => 1,
+        Decision::ImplicitDeny => 2,
+    };
+    DECISIONS.with(|all| {
+        all.get(i)
+            .cloned()
+            .unwrap_or_else(|| JsValue::from_str(decision_str(d)))
+    })
+}
+
 fn decision_str(d: Decision) -> &'static str {
     match d {
         Decision::Allow => "allow",
         Decision::ExplicitDeny => "explicitDeny",
         Decision::ImplicitDeny => "implicitDeny",
+    }
+}
+
+/// A request read once, to be decided many times (by [`PolicySet::decide_prepared`]) without
+/// converting it again: for tight loops and benchmarks.
+#[wasm_bindgen]
+pub struct PreparedRequest {
+    inner: Request,
+}
+
+#[wasm_bindgen]
+impl PreparedRequest {
+    /// Reads a request: `{ok: true, request}` or `{ok: false, errors}`. `now` as in
+    /// [`PolicySet::evaluate`].
+    #[wasm_bindgen(unchecked_return_type = "{ ok: true; request: PreparedRequest } | Failure")]
+    pub fn read(
+        #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
+        now: Option<f64>,
+    ) -> JsValue {
+        match read_request(&request, now) {
+            Ok(inner) => {
+                let out = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&out, &"ok".into(), &JsValue::TRUE);
+                let _ = js_sys::Reflect::set(
+                    &out,
+                    &"request".into(),
+                    &JsValue::from(PreparedRequest { inner }),
+                );
+                out.into()
+            }
+            Err(e) => e,
+        }
     }
 }
 
@@ -341,9 +395,15 @@ impl PolicySet {
         now: Option<f64>,
     ) -> JsValue {
         match read_request(&request, now) {
-            Ok(r) => JsValue::from_str(decision_str(self.inner.decide(&r).decision())),
+            Ok(r) => decision_js(self.inner.decide(&r).decision()),
             Err(e) => e,
         }
+    }
+
+    /// The decision for a request read beforehand: the engine's cost alone.
+    #[wasm_bindgen(js_name = decidePrepared, unchecked_return_type = "Decision")]
+    pub fn decide_prepared(&self, request: &PreparedRequest) -> JsValue {
+        decision_js(self.inner.decide(&request.inner).decision())
     }
 
     /// The layers this set holds, in evaluation order (`identity`, `resource`, …).

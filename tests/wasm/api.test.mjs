@@ -119,3 +119,13 @@ test("now sets aws:CurrentTime when the request has none", () => {
   assert.equal(set.decide(req, Date.parse("2019-06-01T00:00:00Z") / 1000), "allow");
   assert.equal(set.decide(req), "implicitDeny");
 });
+
+test("a prepared request decides like a plain one", () => {
+  const set = w.PolicySet.compile({ identity: [allowGet] }).set;
+  const good = w.PreparedRequest.read({ principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/k" });
+  assert.equal(good.ok, true);
+  assert.equal(set.decidePrepared(good.request), "allow");
+  const other = w.PreparedRequest.read(JSON.stringify({ action: "s3:GetObject", resource: "arn:aws:s3:::elsewhere/k" }));
+  assert.equal(set.decidePrepared(other.request), "implicitDeny");
+  assert.equal(w.PreparedRequest.read({ action: "s3:*" }).ok, false);
+});
