@@ -28,7 +28,7 @@ export interface Location {
 }
 /** An error or finding with its location. */
 export interface Diagnostic {
-  code: string; severity: "error" | "warning" | "info"; message: string;
+  code: string; severity: "error" | "security-warning" | "warning" | "suggestion"; message: string;
   help?: string; docs?: string; location?: Location;
 }
 /** A domain failure: returned, never thrown. */

@@ -129,3 +129,14 @@ test("a prepared request decides like a plain one", () => {
   assert.equal(set.decidePrepared(other.request), "implicitDeny");
   assert.equal(w.PreparedRequest.read({ action: "s3:*" }).ok, false);
 });
+
+test("severities are the documented names", () => {
+  const names = new Set(["error", "security-warning", "warning", "suggestion"]);
+  const wide = { Version: "2012-10-17", Statement: [
+    { Effect: "Allow", Action: "*", Resource: "*" },
+    { Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+  ] };
+  const found = w.check(wide).findings;
+  assert.ok(found.length > 0);
+  for (const f of found) assert.ok(names.has(f.severity), f.severity);
+});
