@@ -128,14 +128,6 @@ fn wasm(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>, serde_j
     ))
 }
 
-fn our_name(d: Decision) -> &'static str {
-    match d {
-        Decision::Allow => "allow",
-        Decision::ExplicitDeny => "explicitDeny",
-        Decision::ImplicitDeny => "implicitDeny",
-    }
-}
-
 fn their_name(d: Decision) -> &'static str {
     match d {
         Decision::Allow => "Allowed",
@@ -211,7 +203,7 @@ fn main() {
             let same = ours
                 .iter()
                 .zip(&decisions)
-                .filter(|(a, b)| our_name(**a) == b.as_str())
+                .filter(|(a, b)| a.as_str() == b.as_str())
                 .count();
             println!(
                 "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",

@@ -259,33 +259,19 @@ struct Evaluated<'a> {
 }
 
 thread_local! {
-    /// The three decision strings, made once: a call answers a handle, not a fresh JS string.
-    static DECISIONS: [JsValue; 3] = [
-        JsValue::from_str("allow"),
-        JsValue::from_str("explicitDeny"),
-        JsValue::from_str("implicitDeny"),
-    ];
+    /// The three decision strings (the core's names), made once: a call answers a handle, not
+    /// a fresh JS string.
+    static DECISIONS: [(Decision, JsValue); 3] =
+        [Decision::Allow, Decision::ExplicitDeny, Decision::ImplicitDeny]
+            .map(|d| (d, JsValue::from_str(d.as_str())));
 }
 
 fn decision_js(d: Decision) -> JsValue {
-    let i = match d {
-        Decision::Allow => 0,
-        Decision::ExplicitDeny => 1,
-        Decision::ImplicitDeny => 2,
-    };
     DECISIONS.with(|all| {
-        all.get(i)
-            .cloned()
-            .unwrap_or_else(|| JsValue::from_str(decision_str(d)))
+        all.iter()
+            .find(|(k, _)| *k == d)
+            .map_or_else(|| JsValue::from_str(d.as_str()), |(_, v)| v.clone())
     })
-}
-
-fn decision_str(d: Decision) -> &'static str {
-    match d {
-        Decision::Allow => "allow",
-        Decision::ExplicitDeny => "explicitDeny",
-        Decision::ImplicitDeny => "implicitDeny",
-    }
 }
 
 /// A request read once, to be decided many times (by [`PolicySet::decide_prepared`]) without
