@@ -133,3 +133,28 @@ fn the_decisive_statement_is_one_that_granted() {
     let explained = &sim.run(None, false)[0];
     assert_eq!(explained.decisive()[0].statement_index(), 1);
 }
+
+#[test]
+fn policies_given_as_json_text_are_located_in_their_own_text() {
+    use iam_core::eval::{PolicySet, Request};
+    let policy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"Read\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}\n  ]\n}";
+    let policies = serde_json::json!({ "identity": [policy], "session": policy }).to_string();
+    let set = PolicySet::from_json(&policies).unwrap();
+    let request = Request::from_json(r#"{"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}"#).unwrap();
+    let result = set.evaluate(&request, false);
+    assert!(result.allowed());
+    let decisive = &result.decisive()[0];
+    // Line 4 of the policy text, not of the `policies` document (which is one line).
+    assert_eq!(decisive.location().line(), 4);
+    assert_eq!(decisive.location().column(), 5);
+
+    let broken = serde_json::json!({ "identity": ["{\n \"Statement\": 3}"] }).to_string();
+    let err = PolicySet::from_json(&broken).unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert!(
+        d.location().path().starts_with("/identity/0"),
+        "{}",
+        d.location().path()
+    );
+    assert_eq!(d.location().line(), 2);
+}

@@ -36,10 +36,18 @@ export interface Failure { ok: false; errors: Diagnostic[] }
 export type Decision = "allow" | "explicitDeny" | "implicitDeny";
 /** A policy as JSON text or as a plain object. */
 export type PolicySource = string | object;
-/** The policies of a set, as in simulation files. */
+/**
+ * The policies of a set, as in simulation files. A policy is an object or its JSON text; given as
+ * text, its statements and errors are located in that text (what an editor needs).
+ */
 export interface Policies {
-  identity?: object[]; resource?: object; permissionsBoundary?: object; session?: object;
-  scps?: object[][]; rcps?: object[][];
+  identity?: PolicySource[]; resource?: PolicySource; permissionsBoundary?: PolicySource;
+  session?: PolicySource; scps?: PolicySource[][]; rcps?: PolicySource[][];
+}
+/** A context key the policies read, with the type of value a request should give it. */
+export interface ContextKey {
+  name: string; type: "string" | "numeric" | "date" | "bool" | "binary" | "ipAddress" | "arn";
+  multivalued: boolean; inCatalog: boolean;
 }
 /** A request, as in simulation files. */
 export interface RequestInput {
@@ -390,6 +398,13 @@ impl PolicySet {
     #[wasm_bindgen(js_name = decidePrepared, unchecked_return_type = "Decision")]
     pub fn decide_prepared(&self, request: &PreparedRequest) -> JsValue {
         decision_js(self.inner.decide(&request.inner).decision())
+    }
+
+    /// The context keys the set's policies read (conditions and policy variables), each with the
+    /// type of value to supply: what a request builder should ask for.
+    #[wasm_bindgen(js_name = contextKeys, unchecked_return_type = "ContextKey[]")]
+    pub fn context_keys(&self) -> JsValue {
+        to_js(&self.inner.context_keys())
     }
 
     /// The layers this set holds, in evaluation order (`identity`, `resource`, …).

@@ -140,3 +140,27 @@ test("severities are the documented names", () => {
   assert.ok(found.length > 0);
   for (const f of found) assert.ok(names.has(f.severity), f.severity);
 });
+
+test("policies given as text are located in their own text; context keys are typed", () => {
+  const text = '{\n  "Version": "2012-10-17",\n  "Statement": [{\n    "Effect": "Allow", "Action": "s3:GetObject",\n' +
+    '    "Resource": "arn:aws:s3:::home/${aws:username}/*",\n' +
+    '    "Condition": {"Bool": {"aws:SecureTransport": "true"}, "NumericLessThan": {"my:Count": "3"}}\n  }]\n}';
+  const c = w.PolicySet.compile({ identity: [text] });
+  assert.equal(c.ok, true);
+  assert.deepEqual(c.set.contextKeys(), [
+    { name: "aws:username", type: "string", multivalued: false, inCatalog: true },
+    { name: "aws:SecureTransport", type: "bool", multivalued: false, inCatalog: true },
+    { name: "my:Count", type: "numeric", multivalued: false, inCatalog: false },
+  ]);
+  const req = {
+    principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::home/alice/a.txt",
+    context: { "aws:username": "alice", "aws:SecureTransport": true, "my:Count": 2 },
+  };
+  const r = c.set.evaluate(req);
+  assert.equal(r.result.decision, "allow");
+  assert.equal(r.result.decisive[0].location.start.line, 3);
+  const bad = w.PolicySet.compile({ resource: '{\n "Statement": 3\n}' });
+  assert.equal(bad.ok, false);
+  assert.ok(bad.errors[0].location.path.startsWith("/resource"));
+  assert.equal(bad.errors[0].location.start.line, 2);
+});

@@ -9,13 +9,15 @@ export function demo(policyText: string): string[] {
   }
   const findings = iam.check(policyText, "identity");
   const lines: string[] = findings.ok ? findings.findings.map((f) => `${f.severity} ${f.code}`) : [];
-  const compiled = iam.PolicySet.compile({ identity: [JSON.parse(policyText)] });
+  const compiled = iam.PolicySet.compile({ identity: [policyText], scps: [[JSON.parse(policyText)]] });
   if (compiled.ok) {
     const request: iam.RequestInput = { principal: "arn:aws:iam::111122223333:user/alice", action: "s3:GetObject" };
     const d: iam.Decision | iam.Failure = compiled.set.decide(request);
     const r = compiled.set.evaluate(request, true);
     if (r.ok) lines.push(r.result.decision);
     if (typeof d === "string") lines.push(d);
+    const keys: iam.ContextKey[] = compiled.set.contextKeys();
+    for (const k of keys) lines.push(`${k.name}: ${k.type}${k.multivalued ? "[]" : ""}`);
     compiled.set.free();
   }
   for (const a of iam.expand("s3:Get*")) lines.push(`${a.action} ${a.accessLevel}`);

@@ -33,6 +33,7 @@ mod compile;
 mod engine;
 mod explain;
 pub(crate) mod glob;
+mod keys;
 mod request;
 pub mod simulation;
 mod variables;
@@ -42,6 +43,7 @@ pub use explain::{
     ConditionTrace, DecisiveStatement, EvaluationResult, LayerVerdict, ResourceResult,
     StatementTrace, Unevaluable,
 };
+pub use keys::{context_keys, ContextKey, KeyType};
 pub use request::{Caller, Context, ContextValue, Request, RequestError, Scalar};
 
 use crate::model::Policy;

@@ -17,8 +17,10 @@
 //! }
 //! ```
 //!
-//! A policy is written inline (an object with `Statement`), or as `{"name": …, "policy": …}` to
-//! name it in explanations. A request names its `principal`, `action`, optional `resource` (one
+//! A policy is written inline (an object with `Statement`), as JSON text in a string
+//! (`"{\"Version\": …}"`, as `aws iam simulate-custom-policy` takes policies; its statements and
+//! errors are then located in that text), or as `{"name": …, "policy": …}` to name it in
+//! explanations. A request names its `principal`, `action`, optional `resource` (one
 //! string or a list), `context` (strings, numbers, booleans, or lists of them), optional
 //! `resourceAccount`, `principalAccount` and `wildcardOnlyAction` (by default the embedded action catalog decides). The same `policies` object and request shape are
 //! used by the conformance cases in `corpus/conformance/`.
@@ -146,6 +148,9 @@ fn read_policy(
     value: Value<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Arc<Policy>> {
+    if value.kind() == Kind::String {
+        return read_policy_text(doc, value, errors);
+    }
     let start = value.span().start as usize;
     let end = value.span().end as usize;
     let prefix = doc.source().get(..start).unwrap_or("");
@@ -177,6 +182,33 @@ fn read_policy(
     }
 }
 
+/// Parses a policy given as JSON text inside a JSON string (as `aws iam simulate-custom-policy`
+/// takes them, and as editors hand them over). Its statements and errors are located in that
+/// text, not in the enclosing document; error paths are prefixed with the string's path.
+fn read_policy_text(
+    doc: &Document,
+    value: Value<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Arc<Policy>> {
+    let text = value.as_str().unwrap_or("");
+    let base = doc.path_of(value.id());
+    match Policy::parse_with_limits(text, &Limits::default()) {
+        Ok(p) => Some(Arc::new(p)),
+        Err(e) => {
+            for d in e.into_diagnostics() {
+                let path = format!("{base}{}", d.location().path());
+                let loc = Location::new(text, path, d.location().span());
+                let mut moved = Diagnostic::new(d.code(), d.severity(), d.message(), loc);
+                if let Some(h) = d.help() {
+                    moved = moved.with_help(h);
+                }
+                errors.push(moved);
+            }
+            None
+        }
+    }
+}
+
 /// A policy entry: an inline policy or `{"name", "policy"}`.
 fn read_named(
     doc: &Document,
@@ -184,8 +216,15 @@ fn read_named(
     default_name: String,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<(String, Arc<Policy>)> {
+    if value.kind() == Kind::String {
+        return Some((default_name, read_policy_text(doc, value, errors)?));
+    }
     if value.kind() != Kind::Object {
-        errors.push(error(doc, value, "a policy must be a JSON object"));
+        errors.push(error(
+            doc,
+            value,
+            "a policy must be a JSON object (or its JSON text in a string)",
+        ));
         return None;
     }
     match (value.get("name"), value.get("policy")) {
