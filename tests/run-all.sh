@@ -37,6 +37,19 @@ iam-wasm/build.sh
 node --test tests/wasm/api.test.mjs
 (cd tests/wasm && npm ci --no-audit --no-fund --silent && npx tsc -p .)
 
+step "browser playground: build, then drive it in Chromium (playwright-core)"
+if [ -z "${CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
+  # Playwright's own browser download cannot work on machines without internet access beyond
+  # the package registries; Debian's Chromium can.
+  as_root=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then as_root="sudo"; fi
+  $as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium >/dev/null
+fi
+iam-wasm/playground/build.sh
+(cd tests/playground && npm ci --no-audit --no-fund --silent)
+node --test tests/playground/
+
 step "cross-language conformance (Rust command line, Python module, WebAssembly in Node)"
 cargo build --quiet --release --locked -p iam-cli
 "$PYENV/bin/python" tests/conformance/cross_language.py --iam target/release/iam --wasm

@@ -48,6 +48,17 @@ pub enum PolicyType {
 }
 
 impl PolicyType {
+    /// Whether an Allow in this kind of policy grants access. Identity, resource and trust
+    /// policies grant; permissions boundaries, session policies, SCPs and RCPs only set the most
+    /// that other policies may grant (AWS's `FullAWSAccess` SCP allows `*` on `*` and grants
+    /// nothing), so the linter's grant checks (over-broad and risky grants, escalation) skip them.
+    pub fn grants(self) -> bool {
+        matches!(
+            self,
+            PolicyType::Identity | PolicyType::Resource | PolicyType::Trust
+        )
+    }
+
     /// Every policy type.
     pub const ALL: &'static [PolicyType] = &[
         PolicyType::Identity,

@@ -312,7 +312,7 @@ pub(crate) fn run(
         resources(&mut ctx, &st, f);
         principals(&mut ctx, &st, ty);
         redundant_statement(&mut ctx, &st, &mut seen_statements);
-        if f.effect == Effect::Allow && !f.impossible {
+        if ty.grants() && f.effect == Effect::Allow && !f.impossible {
             grants(&mut ctx, &st, f, denied);
         }
     }

@@ -44,7 +44,9 @@ pub fn lint(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
     let denied = checks::denied_everywhere(&facts, c);
     let mut out = Vec::new();
     checks::run(policy, policy_type, &facts, &denied, c, &mut out);
-    escalation::check_policy(policy, &facts, &denied, c, &mut out);
+    if policy_type.grants() {
+        escalation::check_policy(policy, &facts, &denied, c, &mut out);
+    }
     out.sort_by_key(|d| (d.location().span().start, d.severity(), d.code()));
     out
 }

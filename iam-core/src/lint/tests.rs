@@ -245,3 +245,35 @@ fn findings_carry_docs_links_and_locations() {
     assert_eq!(d.code().docs(), "docs/checks.md#full_admin");
     assert_eq!(d.location().line(), 1);
 }
+
+#[test]
+fn limits_grant_nothing_so_grant_checks_skip_them() {
+    let full = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]}"#;
+    for ty in [
+        PolicyType::Identity,
+        PolicyType::Resource,
+        PolicyType::Trust,
+    ] {
+        assert!(ty.grants());
+    }
+    assert!(codes(full, PolicyType::Identity).contains(&"FULL_ADMIN"));
+    for ty in [
+        PolicyType::Scp,
+        PolicyType::Rcp,
+        PolicyType::PermissionsBoundary,
+        PolicyType::Session,
+    ] {
+        assert!(!ty.grants());
+        let got = codes(full, ty);
+        assert!(!got.contains(&"FULL_ADMIN"), "{ty:?}: {got:?}");
+        assert!(
+            !got.iter().any(|c| c.contains("ESCALATION")),
+            "{ty:?}: {got:?}"
+        );
+        // The other checks still run: the misspelt action is reported.
+        assert!(got.contains(&"UNKNOWN_ACTION"), "{ty:?}: {got:?}");
+    }
+}
