@@ -35,6 +35,7 @@ struct Measured {
     per_second: f64,
     ns: f64,
     allocations: usize,
+    calls: usize,
 }
 
 fn measure(seconds: f64, mut f: impl FnMut(usize)) -> Measured {
@@ -55,6 +56,7 @@ fn measure(seconds: f64, mut f: impl FnMut(usize)) -> Measured {
         per_second: n as f64 / elapsed,
         ns: elapsed * 1e9 / n as f64,
         allocations: alloc::allocations() - before,
+        calls: n,
     }
 }
 
@@ -128,6 +130,17 @@ fn wasm(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>, serde_j
     ))
 }
 
+/// Each request of a workload file as its own JSON text.
+fn request_texts(workload: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(workload).unwrap();
+    v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.to_string())
+        .collect()
+}
+
 fn their_name(d: Decision) -> &'static str {
     match d {
         Decision::Allow => "Allowed",
@@ -161,6 +174,13 @@ fn main() {
         let explained = measure(seconds / 4.0, |i| {
             let r = &requests[i % requests.len()];
             sink += set.evaluate(r, false).decisive().len();
+        });
+        // What a caller holding JSON text pays per call natively: read the request, then decide
+        // (the counterpart of the WebAssembly per-call rows below).
+        let texts = request_texts(&text);
+        let per_call = measure(seconds / 4.0, |i| {
+            let r = Request::from_json(&texts[i % texts.len()]).unwrap();
+            sink += set.decide(&r).decision() as usize;
         });
         std::hint::black_box(sink);
         let (theirs, ratio, agree) = match peer(&path, seconds) {
@@ -198,6 +218,13 @@ fn main() {
             explained.per_second,
             explained.ns,
             explained.allocations
+        );
+        println!(
+            "{:<40} {:>14.0} {:>10.1} {:>8}",
+            "  request read from JSON text per call",
+            per_call.per_second,
+            per_call.ns,
+            format!("{}/call", per_call.allocations / per_call.calls.max(1))
         );
         if let Some((prepared, objects, decisions, cedar)) = wasm(&path, seconds / 2.0) {
             let same = ours

@@ -62,6 +62,30 @@ fn conformance_corpus() {
                     result.decision()
                 ));
             }
+            // Context keys outside `relevant_context_keys` change nothing: drop them and also
+            // add an unread one, and the explained result must stay the same.
+            let relevant = sim.policy_set().relevant_context_keys();
+            let mut trimmed = case["request"].clone();
+            if let Some(ctx) = trimmed.get_mut("context").and_then(|c| c.as_object_mut()) {
+                ctx.retain(|k, _| relevant.iter().any(|r| r.eq_ignore_ascii_case(k)));
+            }
+            if let Some(obj) = trimmed.as_object_mut() {
+                let ctx = obj.entry("context").or_insert_with(|| json!({}));
+                if let Some(ctx) = ctx.as_object_mut() {
+                    if !relevant.iter().any(|r| &**r == "unread:key") {
+                        ctx.insert("unread:Key".into(), json!("anything"));
+                    }
+                }
+            }
+            let request = iam_core::eval::Request::from_json(&trimmed.to_string()).unwrap();
+            let again = sim.policy_set().evaluate(&request, false);
+            if again != *result {
+                failures.push(format!(
+                    "{name}: dropping context keys no policy reads changed the result: {} vs {}",
+                    again.summary(),
+                    result.summary()
+                ));
+            }
             if let Some(list) = expect.get("decisive") {
                 let mut want: Vec<String> = list
                     .as_array()

@@ -11,7 +11,7 @@
 //! the same reader serves the CLI, Python and this package, so all three agree by construction.
 //! Policy sets are compiled once into a [`PolicySet`] handle and evaluated many times.
 
-use iam_core::eval::{Decision, EvaluationResult, Request};
+use iam_core::eval::{ContextValue, Decision, EvaluationResult, Request, Scalar};
 use iam_core::{Diagnostic, ParseError, Policy, PolicyType};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -253,11 +253,115 @@ fn now_seconds(now: Option<f64>) -> i64 {
     (ms / 1000.0).floor() as i64
 }
 
-fn read_request(request: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {
+#[wasm_bindgen(module = "/js/request.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = iamSetMemory)]
+    fn set_memory(memory: &JsValue);
+    #[wasm_bindgen(js_name = iamWriteRequest)]
+    fn write_request(request: &JsValue, keys: &JsValue, ptr: u32, cap: u32) -> i32;
+    #[wasm_bindgen(js_name = iamKeySet)]
+    fn key_set(keys: Vec<String>) -> JsValue;
+}
+
+thread_local! {
+    /// Where `js/request.js` writes request objects in their flat form (see that file).
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 4096]);
+    static MEMORY_SET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Reads a request: JSON text, or a plain object. A plain object of the usual shape takes the
+/// fast path (written flat into memory by `js/request.js`, no JSON); anything else, and anything
+/// the fast path cannot take, goes through `JSON.stringify` and the core's JSON reader, which
+/// reports problems with their location. With `keys` (a JS `Set` made by [`PolicySet`] from
+/// its [`relevant_context_keys`](iam_core::eval::PolicySet::relevant_context_keys); or `null`),
+/// the fast path leaves out context keys no decision of that set depends on.
+fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {
+    if !request.is_string() {
+        if let Some(r) = read_flat(request, keys) {
+            return Ok(r.current_time(now_seconds(now)));
+        }
+    }
     let text = json_text(request, "the request")?;
     Request::from_json(&text)
         .map(|r| r.current_time(now_seconds(now)))
         .map_err(|e| parse_failure(&e))
+}
+
+/// The fast path of [`read_request`]: `None` sends the request to the JSON path.
+fn read_flat(request: &JsValue, keys: &JsValue) -> Option<Request> {
+    if !MEMORY_SET.with(|s| s.replace(true)) {
+        set_memory(&wasm_bindgen::memory());
+    }
+    SCRATCH.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        let mut written = write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32);
+        if written < -1 {
+            // Too small: grow to what it asked for, then write again.
+            let need = usize::try_from(-(i64::from(written) + 2)).ok()?;
+            buf.resize(need, 0);
+            written = write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32);
+        }
+        let len = usize::try_from(written).ok()?;
+        let text = std::str::from_utf8(buf.get(..len)?).ok()?;
+        request_from_flat(text)
+    })
+}
+
+/// An optional field of the flat form: empty when absent, `+text` when present.
+fn optional(s: &str) -> Option<Option<&str>> {
+    if s.is_empty() {
+        Some(None)
+    } else {
+        s.strip_prefix('+').map(Some)
+    }
+}
+
+/// Builds a request from the flat form of `js/request.js` with the core's request builder.
+fn request_from_flat(text: &str) -> Option<Request> {
+    let mut t = text.split('\0');
+    let principal = optional(t.next()?)?;
+    let action = t.next()?;
+    let resource_account = optional(t.next()?)?;
+    let principal_account = optional(t.next()?)?;
+    let wildcard = t.next()?;
+    // An unreadable principal or action takes the JSON path, for its located error.
+    let mut req = Request::for_principal(principal, action).ok()?;
+    let resources: usize = t.next()?.parse().ok()?;
+    for _ in 0..resources {
+        req = req.resource(t.next()?);
+    }
+    if let Some(a) = resource_account {
+        req = req.resource_account(a);
+    }
+    if let Some(a) = principal_account {
+        req = req.principal_account(a);
+    }
+    match wildcard {
+        "" => {}
+        "1" => req = req.wildcard_only_action(true),
+        "0" => req = req.wildcard_only_action(false),
+        _ => return None,
+    }
+    let keys: usize = t.next()?.parse().ok()?;
+    for _ in 0..keys {
+        let key = t.next()?;
+        let value = t.next()?;
+        let value = if let Some(text) = value.strip_prefix('s') {
+            ContextValue::Single(Scalar::new(text))
+        } else {
+            let n: usize = value.strip_prefix('l')?.parse().ok()?;
+            let mut items = Vec::with_capacity(n.min(1024));
+            for _ in 0..n {
+                items.push(Scalar::new(t.next()?.strip_prefix('s')?));
+            }
+            ContextValue::List(items)
+        };
+        req = req.context(key, value);
+    }
+    match t.next() {
+        None => Some(req),
+        Some(_) => None,
+    }
 }
 
 #[derive(Serialize)]
@@ -282,6 +386,39 @@ fn decision_js(d: Decision) -> JsValue {
     })
 }
 
+pub use decision_name::DecisionName;
+
+mod decision_name {
+    // The attribute macro generates undocumented glue functions for the enum.
+    #![allow(missing_docs)]
+    use iam_core::eval::Decision;
+    use wasm_bindgen::prelude::*;
+
+    /// A decision as JS receives it from [`PolicySet::decide_prepared`](super::PolicySet):
+    /// wasm-bindgen hands over the index and the JS side answers the string, with no allocation
+    /// on either side. The names are the core's ([`Decision::as_str`]); a test checks they agree.
+    #[wasm_bindgen]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum DecisionName {
+        /// Allowed.
+        Allow = "allow",
+        /// Denied by an explicit `Deny`.
+        ExplicitDeny = "explicitDeny",
+        /// Denied because nothing allows it.
+        ImplicitDeny = "implicitDeny",
+    }
+
+    impl From<Decision> for DecisionName {
+        fn from(d: Decision) -> DecisionName {
+            match d {
+                Decision::Allow => DecisionName::Allow,
+                Decision::ExplicitDeny => DecisionName::ExplicitDeny,
+                Decision::ImplicitDeny => DecisionName::ImplicitDeny,
+            }
+        }
+    }
+}
+
 /// A request read once, to be decided many times (by [`PolicySet::decide_prepared`]) without
 /// converting it again: for tight loops and benchmarks.
 #[wasm_bindgen]
@@ -298,7 +435,7 @@ impl PreparedRequest {
         #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
         now: Option<f64>,
     ) -> JsValue {
-        match read_request(&request, now) {
+        match read_request(&request, &JsValue::NULL, now) {
             Ok(inner) => {
                 let out = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&out, &"ok".into(), &JsValue::TRUE);
@@ -318,6 +455,24 @@ impl PreparedRequest {
 #[wasm_bindgen]
 pub struct PolicySet {
     inner: iam_core::eval::PolicySet,
+    /// The context keys decisions depend on, as a JS `Set` for the fast request path: as
+    /// written in the policies, and lower-cased.
+    keys: JsValue,
+}
+
+impl PolicySet {
+    fn new(inner: iam_core::eval::PolicySet) -> PolicySet {
+        let mut keys: Vec<String> = inner
+            .context_keys()
+            .iter()
+            .map(|k| k.name().to_string())
+            .collect();
+        keys.extend(inner.relevant_context_keys().iter().map(|k| k.to_string()));
+        PolicySet {
+            keys: key_set(keys),
+            inner,
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -336,7 +491,7 @@ impl PolicySet {
         match iam_core::eval::PolicySet::from_json(&text) {
             Ok(inner) => {
                 let out = js_sys::Object::new();
-                let set = JsValue::from(PolicySet { inner });
+                let set = JsValue::from(PolicySet::new(inner));
                 // Setting properties on a fresh plain object does not fail.
                 let _ = js_sys::Reflect::set(&out, &"ok".into(), &JsValue::TRUE);
                 let _ = js_sys::Reflect::set(&out, &"set".into(), &set);
@@ -357,7 +512,7 @@ impl PolicySet {
         trace: Option<bool>,
         now: Option<f64>,
     ) -> JsValue {
-        match read_request(&request, now) {
+        match read_request(&request, &self.keys, now) {
             Ok(r) => to_js(&Evaluated {
                 ok: true,
                 result: &self.inner.evaluate(&r, trace.unwrap_or(false)),
@@ -388,7 +543,7 @@ impl PolicySet {
         #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
         now: Option<f64>,
     ) -> JsValue {
-        match read_request(&request, now) {
+        match read_request(&request, &self.keys, now) {
             Ok(r) => decision_js(self.inner.decide(&r).decision()),
             Err(e) => e,
         }
@@ -396,8 +551,8 @@ impl PolicySet {
 
     /// The decision for a request read beforehand: the engine's cost alone.
     #[wasm_bindgen(js_name = decidePrepared, unchecked_return_type = "Decision")]
-    pub fn decide_prepared(&self, request: &PreparedRequest) -> JsValue {
-        decision_js(self.inner.decide(&request.inner).decision())
+    pub fn decide_prepared(&self, request: &PreparedRequest) -> DecisionName {
+        DecisionName::from(self.inner.decide(&request.inner).decision())
     }
 
     /// The context keys the set's policies read (conditions and policy variables), each with the
@@ -427,7 +582,29 @@ pub fn evaluate(
         Err(e) => return e,
     };
     match iam_core::eval::PolicySet::from_json(&text) {
-        Ok(inner) => PolicySet { inner }.evaluate(request, trace, now),
+        Ok(inner) => PolicySet::new(inner).evaluate(request, trace, now),
         Err(e) => parse_failure(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decision_names_are_the_cores() {
+        for d in [
+            Decision::Allow,
+            Decision::ExplicitDeny,
+            Decision::ImplicitDeny,
+        ] {
+            let name = match DecisionName::from(d) {
+                DecisionName::Allow => "allow",
+                DecisionName::ExplicitDeny => "explicitDeny",
+                DecisionName::ImplicitDeny => "implicitDeny",
+                _ => "unknown",
+            };
+            assert_eq!(name, d.as_str());
+        }
     }
 }

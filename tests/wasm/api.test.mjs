@@ -164,3 +164,86 @@ test("policies given as text are located in their own text; context keys are typ
   assert.ok(bad.errors[0].location.path.startsWith("/resource"));
   assert.equal(bad.errors[0].location.start.line, 2);
 });
+
+test("request objects (fast path) and JSON text (the core's reader) agree on every corpus case", async () => {
+  const { readFileSync, readdirSync } = await import("node:fs");
+  const dir = new URL("../../corpus/conformance/", import.meta.url);
+  let n = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    for (const c of JSON.parse(readFileSync(new URL(file, dir), "utf8")).cases) {
+      const compiled = w.PolicySet.compile(c.policies);
+      if (!compiled.ok) continue;
+      const set = compiled.set;
+      const asText = JSON.stringify(c.request);
+      assert.equal(set.decide(c.request, 1.8e9), set.decide(asText, 1.8e9), `${file}: ${c.name}`);
+      assert.deepEqual(set.evaluate(c.request, true, 1.8e9), set.evaluate(asText, true, 1.8e9), `${file}: ${c.name}`);
+      const prepared = w.PreparedRequest.read(c.request, 1.8e9);
+      assert.equal(set.decidePrepared(prepared.request), set.decide(asText, 1.8e9));
+      prepared.request.free();
+      set.free();
+      n++;
+    }
+  }
+  assert.ok(n > 300, `${n} cases`);
+});
+
+test("unusual request objects answer exactly as their JSON text does", () => {
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "app:Team": "a" } } },
+      { Effect: "Allow", Action: "s3:PutObject", Resource: "*", Condition: { NumericLessThan: { "app:N": "10" } } },
+      { Effect: "Deny", Action: "*", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "app:Tags": ["bad"] } } },
+    ],
+  };
+  const set = w.PolicySet.compile({ identity: [policy] }).set;
+  const base = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::b/k" };
+  const inherited = Object.create({ action: "s3:GetObject" });
+  inherited.principal = alice;
+  const cases = [
+    base,
+    { ...base, context: { "app:Team": "a" } },
+    { ...base, context: { "APP:TEAM": "a" } },
+    { ...base, context: { "app:Team": "a", "app:team": "b" } },
+    { ...base, context: { "app:Team": "a\u0000b" } },
+    { ...base, resource: "arn:aws:s3:::b/k\u0000x", context: { "app:Team": "a" } },
+    { ...base, context: { "app:Team": "\ud800" } },
+    { ...base, context: { "app:Team": undefined } },
+    { ...base, context: { "app:Team": null } },
+    { ...base, context: { "app:Team": ["a"] } },
+    { ...base, context: { "app:Team": { nested: 1 } } },
+    { ...base, context: { "unread:key": "x", "app:Team": "a" } },
+    { ...base, context: { "unread:key": { bad: 1 }, "app:Team": "a" } },
+    { ...base, action: "s3:PutObject", context: { "app:N": 9 } },
+    { ...base, action: "s3:PutObject", context: { "app:N": 1e21 } },
+    { ...base, action: "s3:PutObject", context: { "app:N": NaN } },
+    { ...base, action: "s3:PutObject", context: { "app:N": -0 } },
+    { ...base, context: { "app:Team": "a", "app:Tags": ["ok", "bad"] } },
+    { ...base, context: { "app:Team": "a", "app:Tags": [] } },
+    { ...base, context: { "app:Team": "a", "app:Tags": [true, 3] } },
+    { ...base, resources: ["arn:aws:s3:::b/1", "arn:aws:s3:::c/2"], resource: undefined },
+    { ...base, resource: ["arn:aws:s3:::b/1"] },
+    { ...base, resource: 3 },
+    { ...base, principal: "" },
+    { ...base, principal: 42 },
+    { ...base, principal: "not a principal" },
+    { ...base, principal: undefined },
+    { ...base, action: "s3:Get*" },
+    { ...base, action: undefined },
+    { ...base, name: "labelled" },
+    { ...base, name: 7 },
+    { ...base, unknown: 1 },
+    { ...base, resourceAccount: "222233334444" },
+    { ...base, principalAccount: "" },
+    { ...base, wildcardOnlyAction: true },
+    { ...base, wildcardOnlyAction: "yes" },
+    inherited,
+    [],
+  ];
+  for (const req of cases) {
+    const text = JSON.stringify(req);
+    const label = `${text} ${String(req?.context?.["app:Team"])}`;
+    assert.deepEqual(set.decide(req, 1.8e9), set.decide(text, 1.8e9), label);
+    assert.deepEqual(set.evaluate(req, true, 1.8e9), set.evaluate(text, true, 1.8e9), label);
+  }
+});

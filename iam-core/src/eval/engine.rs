@@ -9,7 +9,6 @@ use super::compile::{
     PrincipalPattern, ResourcePattern,
 };
 use super::glob::{Glob, NoVars, Resolve};
-use super::request::Context;
 use super::request::{Caller, ContextValue, Request, Scalar};
 use super::variables::VarRef;
 use super::{Decision, Layer, Outcome, PolicySet, StatementId};
@@ -79,11 +78,11 @@ pub(crate) struct Query<'r> {
 
 /// Resolves policy variables from the request context: single-valued keys only (multivalued
 /// keys cannot be variables); an absent key uses the variable's default, if any.
-pub(crate) struct CtxVars<'a>(pub &'a Context);
+pub(crate) struct CtxVars<'a>(pub &'a Request);
 
 impl Resolve for CtxVars<'_> {
     fn resolve<'s>(&'s self, v: &'s VarRef) -> Option<&'s str> {
-        match self.0.get_lower(&v.key) {
+        match self.0.context_lower(&v.key) {
             Some(ContextValue::Single(s)) => Some(s.as_str()),
             Some(ContextValue::List(_)) => None,
             None => v.default.as_deref(),
@@ -93,7 +92,7 @@ impl Resolve for CtxVars<'_> {
 
 impl Query<'_> {
     fn vars(&self) -> CtxVars<'_> {
-        CtxVars(self.req.ctx())
+        CtxVars(self.req)
     }
 }
 
@@ -309,7 +308,7 @@ pub(crate) fn eval_condition(c: &CompiledCondition, q: &Query<'_>) -> Tri {
     if let Some(reason) = c.unevaluable {
         return Tri::Unknown(reason);
     }
-    let value = q.req.ctx().get_lower(&c.key);
+    let value = q.req.context_lower(&c.key);
     let base = c.op.base();
     if base == BaseOperator::Null {
         let present = value.is_some_and(|v| !v.is_null());
@@ -560,7 +559,7 @@ fn scps_apply(req: &Request) -> bool {
     match req.caller() {
         Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => false,
         Caller::RoleSession { role_arn, .. } => {
-            let arn = match req.ctx().get_lower("aws:principalarn") {
+            let arn = match req.context_lower("aws:principalarn") {
                 Some(ContextValue::Single(s)) => s.as_str(),
                 _ => role_arn,
             };

@@ -372,12 +372,12 @@ impl Observer for Recorder {
             }
         }
         let reached = m.action && m.resource != Some(false) && !m.principal_failed;
-        let ctx = q.req.ctx();
+        let req = q.req;
         if m.action {
             // Variables without a value (and without a default) are missing keys too.
             for v in st.variables() {
                 if v.default.is_none()
-                    && ctx.get_lower(&v.key).is_none()
+                    && req.context_lower(&v.key).is_none()
                     && !self.missing.iter().any(|k| k.eq_ignore_ascii_case(&v.name))
                 {
                     self.missing.push(v.name.to_string());
@@ -386,7 +386,7 @@ impl Observer for Recorder {
         }
         if reached {
             for c in &st.conditions {
-                if ctx.get_lower(&c.key).is_none() {
+                if req.context_lower(&c.key).is_none() {
                     let view = compiled
                         .policy()
                         .statement(index)
@@ -420,7 +420,7 @@ impl Observer for Recorder {
                     operator: v.operator().to_string(),
                     key: v.key().to_string(),
                     values: v.values().map(|x| x.as_str().to_string()).collect(),
-                    context: ctx.get_lower(&c.key).map(describe),
+                    context: req.context_lower(&c.key).map(describe),
                     result,
                 });
             }

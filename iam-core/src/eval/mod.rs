@@ -233,6 +233,8 @@ pub struct PolicySet {
     pub(crate) session: Option<CompiledPolicy>,
     pub(crate) scps: Vec<Vec<CompiledPolicy>>,
     pub(crate) rcps: Vec<Vec<CompiledPolicy>>,
+    /// See [`PolicySet::relevant_context_keys`].
+    relevant_keys: Vec<Box<str>>,
 }
 
 /// Builds a [`PolicySet`].
@@ -292,7 +294,18 @@ impl PolicySetBuilder {
 
     /// Finishes the set.
     pub fn build(self) -> PolicySet {
-        self.set
+        let mut set = self.set;
+        let mut keys: Vec<Box<str>> = set
+            .context_keys()
+            .iter()
+            .map(|k| k.name().to_ascii_lowercase().into_boxed_str())
+            .collect();
+        // The engine itself reads `aws:PrincipalArn` to match principals.
+        if !keys.iter().any(|k| &**k == "aws:principalarn") {
+            keys.push("aws:principalarn".into());
+        }
+        set.relevant_keys = keys;
+        set
     }
 }
 
@@ -302,7 +315,10 @@ impl PolicySet {
         PolicySetBuilder::default()
     }
 
-    /// Decides a request without explanations and without allocating.
+    /// Decides a request without explanations and without allocating. (A request computes a
+    /// derived context value, such as `aws:PrincipalArn`, or a typed reading of a context value,
+    /// such as an IP address, the first time a policy needs it, and keeps it: deciding a fresh
+    /// request may allocate for those, deciding it again does not.)
     pub fn decide(&self, request: &Request) -> Outcome {
         engine::decide(self, request, &mut engine::Quiet, |_, _| {})
     }
@@ -311,6 +327,14 @@ impl PolicySet {
     /// statement's evaluation (action, resource, principal, each condition).
     pub fn evaluate(&self, request: &Request, trace: bool) -> EvaluationResult {
         explain::evaluate(self, request, trace)
+    }
+
+    /// Every context key (lower-cased) whose value can change a decision of this set: the keys
+    /// its policies read in conditions and policy variables, and `aws:principalarn`, which the
+    /// engine reads to match principals. A request's other context keys can be left out without
+    /// changing any decision or explanation (the bindings skip them when converting a request).
+    pub fn relevant_context_keys(&self) -> &[Box<str>] {
+        &self.relevant_keys
     }
 
     /// The compiled policy behind a statement id.

@@ -5,6 +5,7 @@ use crate::values::{self, Instant};
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 /// A problem with a request: an unreadable principal, action or context value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -218,28 +219,29 @@ impl fmt::Display for Caller {
     }
 }
 
-/// One context value with its typed readings, computed once when the request is built.
+/// One context value with its typed readings. Each reading (number, date, IP address, boolean,
+/// bytes) is computed the first time a condition asks for it and kept: building a request costs
+/// no parsing, and a request decided many times parses each value at most once per type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
     text: Box<str>,
-    number: Option<f64>,
-    date: Option<Instant>,
-    ip: Option<IpAddr>,
-    boolean: Option<bool>,
-    binary: Option<Box<[u8]>>,
+    number: OnceLock<Option<f64>>,
+    date: OnceLock<Option<Instant>>,
+    ip: OnceLock<Option<IpAddr>>,
+    boolean: OnceLock<Option<bool>>,
+    binary: OnceLock<Option<Box<[u8]>>>,
 }
 
 impl Scalar {
     /// A value from its text.
     pub fn new(text: impl Into<Box<str>>) -> Scalar {
-        let text = text.into();
         Scalar {
-            number: values::parse_number(&text),
-            date: values::parse_date(&text),
-            ip: text.parse().ok(),
-            boolean: values::parse_bool(&text),
-            binary: values::parse_base64(&text).map(Vec::into_boxed_slice),
-            text,
+            text: text.into(),
+            number: OnceLock::new(),
+            date: OnceLock::new(),
+            ip: OnceLock::new(),
+            boolean: OnceLock::new(),
+            binary: OnceLock::new(),
         }
     }
 
@@ -248,19 +250,21 @@ impl Scalar {
         &self.text
     }
     pub(crate) fn number(&self) -> Option<f64> {
-        self.number
+        *self.number.get_or_init(|| values::parse_number(&self.text))
     }
     pub(crate) fn date(&self) -> Option<Instant> {
-        self.date
+        *self.date.get_or_init(|| values::parse_date(&self.text))
     }
     pub(crate) fn ip(&self) -> Option<IpAddr> {
-        self.ip
+        *self.ip.get_or_init(|| self.text.parse().ok())
     }
     pub(crate) fn boolean(&self) -> Option<bool> {
-        self.boolean
+        *self.boolean.get_or_init(|| values::parse_bool(&self.text))
     }
     pub(crate) fn binary(&self) -> Option<&[u8]> {
-        self.binary.as_deref()
+        self.binary
+            .get_or_init(|| values::parse_base64(&self.text).map(Vec::into_boxed_slice))
+            .as_deref()
     }
 }
 
@@ -322,12 +326,31 @@ impl<S: AsRef<str>> From<Vec<S>> for ContextValue {
 }
 
 /// The request context: context keys (case-insensitive) to values.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Requests usually carry a handful of keys, so they are kept in a list in insertion order and
+/// found by a case-insensitive scan: no lower-cased copy of each key, no hashing. Past
+/// [`Context::INDEXED_FROM`] keys a hash index (by lower-cased key) keeps lookups constant-time,
+/// so a request with thousands of keys stays linear to build and to evaluate.
+#[derive(Debug, Clone, Default)]
 pub struct Context {
-    map: HashMap<Box<str>, (Box<str>, ContextValue)>,
+    entries: Vec<(Box<str>, ContextValue)>,
+    index: Option<HashMap<Box<str>, usize>>,
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        self.len() == other.len()
+            && self
+                .entries
+                .iter()
+                .all(|(k, v)| other.get(k).is_some_and(|o| o == v))
+    }
 }
 
 impl Context {
+    /// The number of keys from which lookups go through a hash index.
+    pub const INDEXED_FROM: usize = 16;
+
     /// An empty context.
     pub fn new() -> Context {
         Context::default()
@@ -335,52 +358,78 @@ impl Context {
 
     /// Sets a key (replacing any value under the same key in any letter case).
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
-        self.map.insert(
-            key.to_ascii_lowercase().into_boxed_str(),
-            (key.into(), value.into()),
-        );
+        let value = value.into();
+        if let Some(i) = self.position(key) {
+            if let Some(entry) = self.entries.get_mut(i) {
+                *entry = (key.into(), value);
+            }
+            return;
+        }
+        self.entries.push((key.into(), value));
+        let n = self.entries.len();
+        if let Some(index) = &mut self.index {
+            index.insert(key.to_ascii_lowercase().into_boxed_str(), n - 1);
+        } else if n > Self::INDEXED_FROM {
+            self.index = Some(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.to_ascii_lowercase().into_boxed_str(), i))
+                    .collect(),
+            );
+        }
     }
 
-    /// Sets a key unless it is already present.
-    pub(crate) fn insert_default(&mut self, key: &str, value: impl Into<ContextValue>) {
-        let lower = key.to_ascii_lowercase();
-        if !self.map.contains_key(lower.as_str()) {
-            self.map
-                .insert(lower.into_boxed_str(), (key.into(), value.into()));
+    /// Where `key` (any letter case) is in `entries`.
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => {
+                if key.bytes().any(|b| b.is_ascii_uppercase()) {
+                    index.get(key.to_ascii_lowercase().as_str()).copied()
+                } else {
+                    index.get(key).copied()
+                }
+            }
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| k.len() == key.len() && k.eq_ignore_ascii_case(key)),
         }
     }
 
     /// Looks up a key in any letter case.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            return self
-                .map
-                .get(key.to_ascii_lowercase().as_str())
-                .map(|(_, v)| v);
-        }
-        self.get_lower(key)
+        let i = self.position(key)?;
+        self.entries.get(i).map(|(_, v)| v)
     }
 
     /// Looks up a key that is already lower-case (no allocation).
     pub(crate) fn get_lower(&self, key: &str) -> Option<&ContextValue> {
-        self.map.get(key).map(|(_, v)| v)
+        let i = match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| k.len() == key.len() && k.eq_ignore_ascii_case(key)),
+        }?;
+        self.entries.get(i).map(|(_, v)| v)
     }
 
     /// Every `(key as written, value)`, sorted by key.
     pub fn entries(&self) -> Vec<(&str, &ContextValue)> {
-        let mut v: Vec<_> = self.map.values().map(|(k, v)| (&**k, v)).collect();
+        let mut v: Vec<_> = self.entries.iter().map(|(k, v)| (&**k, v)).collect();
         v.sort_by_key(|(k, _)| k.to_ascii_lowercase());
         v
     }
 
     /// The number of keys.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.entries.len()
     }
 
     /// Whether there are no keys.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
     }
 }
 
@@ -397,7 +446,42 @@ pub struct Request {
     resource_account: Option<Box<str>>,
     principal_account: Option<Box<str>>,
     wildcard_only_action: bool,
+    /// The clock for `aws:CurrentTime` and `aws:EpochTime`, when given.
+    now: Option<i64>,
+    /// The context keys AWS derives from the caller and the clock, computed on first use (the
+    /// cells live on the heap, allocated by the first lookup of a derived key, so that building
+    /// and moving a request stays cheap).
+    derived: OnceLock<Box<Derived>>,
 }
+
+/// The values of the derived context keys, each computed the first time a policy reads it (most
+/// requests never read most of them, so building a request costs no work for them).
+#[derive(Debug, Clone, Default)]
+struct Derived {
+    principal_arn: OnceLock<Option<ContextValue>>,
+    principal_account: OnceLock<Option<ContextValue>>,
+    principal_type: OnceLock<Option<ContextValue>>,
+    username: OnceLock<Option<ContextValue>>,
+    userid: OnceLock<Option<ContextValue>>,
+    is_service: OnceLock<Option<ContextValue>>,
+    service_name: OnceLock<Option<ContextValue>>,
+    current_time: OnceLock<Option<ContextValue>>,
+    epoch_time: OnceLock<Option<ContextValue>>,
+}
+
+/// The context keys derived from the caller and the clock (lower-cased), in the order
+/// [`Request::context_entries`] lists them.
+const DERIVED_KEYS: [&str; 9] = [
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalType",
+    "aws:username",
+    "aws:userid",
+    "aws:PrincipalIsAWSService",
+    "aws:PrincipalServiceName",
+    "aws:CurrentTime",
+    "aws:EpochTime",
+];
 
 impl Request {
     /// A request by `principal` (see [`Caller::parse`]) for `action` (`service:Action`). Without
@@ -406,6 +490,16 @@ impl Request {
     pub fn new(principal: &str, action: &str) -> Result<Request, RequestError> {
         let caller = Caller::parse(principal)?;
         Self::with_caller(caller, action)
+    }
+
+    /// A request as simulation files and the bindings read one: `principal` (see
+    /// [`Caller::parse`]; none means `anonymous`) asks for `action`, and the embedded action
+    /// catalog says whether the action has resource-level permissions (see
+    /// [`classify_with`](Self::classify_with)). The error's [`field`](RequestError::field) is
+    /// `principal` or `action`.
+    pub fn for_principal(principal: Option<&str>, action: &str) -> Result<Request, RequestError> {
+        let caller = Caller::parse(principal.unwrap_or("anonymous"))?;
+        Ok(Self::with_caller(caller, action)?.classify_with(crate::catalog::catalog()))
     }
 
     /// A request by an already parsed caller.
@@ -421,18 +515,18 @@ impl Request {
                 ),
             ));
         }
-        let mut context = Context::new();
-        derive_context(&caller, &mut context);
         Ok(Request {
             caller,
             colon: action.find(':').unwrap_or(0),
             action_lower: action.to_ascii_lowercase().into_boxed_str(),
             action: action.into(),
             resources: Vec::new(),
-            context,
+            context: Context::new(),
             resource_account: None,
             principal_account: None,
             wildcard_only_action: false,
+            now: None,
+            derived: OnceLock::new(),
         })
     }
 
@@ -460,7 +554,7 @@ impl Request {
     /// `aws:PrincipalAccount` unless the context gives it.
     pub fn principal_account(mut self, account: &str) -> Self {
         self.principal_account = Some(account.into());
-        self.context.insert("aws:PrincipalAccount", account);
+        self.derived = OnceLock::new();
         self
     }
 
@@ -489,7 +583,8 @@ impl Request {
     /// context already has them. AWS always supplies both; the library does not read the clock
     /// itself (WebAssembly has none), so callers that want "now" pass it here.
     pub fn current_time(mut self, epoch_seconds: i64) -> Self {
-        derive_time(&mut self.context, epoch_seconds);
+        self.now = Some(epoch_seconds);
+        self.derived = OnceLock::new();
         self
     }
 
@@ -540,13 +635,97 @@ impl Request {
         self.wildcard_only_action
     }
 
-    /// The context.
+    /// The context values given explicitly (not those derived from the caller and the clock;
+    /// see [`context_value`](Self::context_value) and [`context_entries`](Self::context_entries)).
     pub fn context_values(&self) -> &Context {
         &self.context
     }
 
-    pub(crate) fn ctx(&self) -> &Context {
-        &self.context
+    /// The value of a context key (any letter case) as the engine sees it: the value given, or
+    /// the one AWS derives from the caller (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+    /// `aws:PrincipalType`, `aws:username`, `aws:userid`, `aws:PrincipalIsAWSService`,
+    /// `aws:PrincipalServiceName`) or from [`current_time`](Self::current_time)
+    /// (`aws:CurrentTime`, `aws:EpochTime`).
+    pub fn context_value(&self, key: &str) -> Option<&ContextValue> {
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.context_lower(&key.to_ascii_lowercase());
+        }
+        self.context_lower(key)
+    }
+
+    /// Every context key the engine sees, given and derived, as `(key, value)` sorted by key.
+    pub fn context_entries(&self) -> Vec<(&str, &ContextValue)> {
+        let mut v = self.context.entries();
+        for key in DERIVED_KEYS {
+            if self.context.get(key).is_none() {
+                if let Some(value) = self.derived_value(&key.to_ascii_lowercase()) {
+                    v.push((key, value));
+                }
+            }
+        }
+        v.sort_by_key(|(k, _)| k.to_ascii_lowercase());
+        v
+    }
+
+    /// Looks up a lower-case key: the value given, else the derived one. Does not allocate
+    /// (after the first lookup of a derived key).
+    pub(crate) fn context_lower(&self, key: &str) -> Option<&ContextValue> {
+        match self.context.get_lower(key) {
+            Some(v) => Some(v),
+            None => self.derived_value(key),
+        }
+    }
+
+    /// The value AWS derives for a lower-case key, computed on first use.
+    fn derived_value(&self, key: &str) -> Option<&ContextValue> {
+        if !key.starts_with("aws:") {
+            return None;
+        }
+        let d: &Derived = self.derived.get_or_init(Box::default);
+        let caller = &self.caller;
+        let (cell, init): (
+            &OnceLock<Option<ContextValue>>,
+            &dyn Fn() -> Option<ContextValue>,
+        ) = match key {
+            "aws:principalarn" => (&d.principal_arn, &|| {
+                caller.principal_arn().map(ContextValue::from)
+            }),
+            "aws:principalaccount" => (&d.principal_account, &|| {
+                self.caller_account().map(ContextValue::from)
+            }),
+            "aws:principaltype" => (&d.principal_type, &|| {
+                caller.principal_type().map(ContextValue::from)
+            }),
+            "aws:username" => (&d.username, &|| match caller {
+                Caller::User { name, .. } => Some(ContextValue::from(&**name)),
+                _ => None,
+            }),
+            "aws:userid" => (&d.userid, &|| match caller {
+                Caller::Root { account, .. } => Some(ContextValue::from(&**account)),
+                Caller::Anonymous => Some(ContextValue::from("anonymous")),
+                Caller::FederatedUser { account, name, .. } => {
+                    Some(ContextValue::from(format!("{account}:{name}")))
+                }
+                _ => None,
+            }),
+            "aws:principalisawsservice" => (&d.is_service, &|| match caller {
+                Caller::Service(_) => Some(ContextValue::from(true)),
+                Caller::Anonymous | Caller::Federated(_) => None,
+                _ => Some(ContextValue::from(false)),
+            }),
+            "aws:principalservicename" => (&d.service_name, &|| match caller {
+                Caller::Service(name) => Some(ContextValue::from(&**name)),
+                _ => None,
+            }),
+            "aws:currenttime" => (&d.current_time, &|| {
+                self.now.map(|t| ContextValue::from(format_iso(t)))
+            }),
+            "aws:epochtime" => (&d.epoch_time, &|| {
+                self.now.map(|t| ContextValue::from(t.to_string()))
+            }),
+            _ => return None,
+        };
+        cell.get_or_init(init).as_ref()
     }
 
     /// The account of `resource`: the override, else the ARN's account field, else the caller's.
@@ -561,48 +740,6 @@ impl Request {
             Some(p) if !p.account.is_empty() => Some(p.account),
             _ => self.caller_account(),
         }
-    }
-}
-
-/// Fills the context keys AWS derives from the caller, unless the request sets them.
-fn derive_context(caller: &Caller, ctx: &mut Context) {
-    if let Some(arn) = caller.principal_arn() {
-        ctx.insert_default("aws:PrincipalArn", arn);
-    }
-    if let Some(account) = caller.account() {
-        ctx.insert_default("aws:PrincipalAccount", account);
-    }
-    if let Some(t) = caller.principal_type() {
-        ctx.insert_default("aws:PrincipalType", t);
-    }
-    match caller {
-        Caller::User { name, .. } => ctx.insert_default("aws:username", &**name),
-        Caller::Root { account, .. } => ctx.insert_default("aws:userid", &**account),
-        Caller::Anonymous => ctx.insert_default("aws:userid", "anonymous"),
-        Caller::FederatedUser { account, name, .. } => {
-            ctx.insert_default("aws:userid", format!("{account}:{name}"))
-        }
-        _ => {}
-    }
-    match caller {
-        Caller::Service(name) => {
-            ctx.insert_default("aws:PrincipalIsAWSService", true);
-            ctx.insert_default("aws:PrincipalServiceName", &**name);
-        }
-        Caller::Anonymous | Caller::Federated(_) => {}
-        _ => ctx.insert_default("aws:PrincipalIsAWSService", false),
-    }
-}
-
-/// Fills `aws:CurrentTime` and `aws:EpochTime` from the clock unless the request sets them.
-fn derive_time(ctx: &mut Context, now_epoch_seconds: i64) {
-    let has_current = ctx.get_lower("aws:currenttime").is_some();
-    let has_epoch = ctx.get_lower("aws:epochtime").is_some();
-    if !has_current {
-        ctx.insert("aws:CurrentTime", format_iso(now_epoch_seconds));
-    }
-    if !has_epoch {
-        ctx.insert("aws:EpochTime", now_epoch_seconds.to_string());
     }
 }
 
@@ -667,15 +804,15 @@ mod tests {
             .unwrap()
             .context("AWS:UserName", "override");
         assert_eq!(
-            r.ctx().get("aws:username").unwrap().as_slice()[0].as_str(),
+            r.context_value("aws:username").unwrap().as_slice()[0].as_str(),
             "override"
         );
         assert_eq!(
-            r.ctx().get("aws:principalarn").unwrap().as_slice()[0].as_str(),
+            r.context_value("aws:principalarn").unwrap().as_slice()[0].as_str(),
             "arn:aws:iam::111122223333:user/ops/alice"
         );
         assert_eq!(
-            r.ctx().get("aws:PrincipalType").unwrap().as_slice()[0].as_str(),
+            r.context_value("aws:PrincipalType").unwrap().as_slice()[0].as_str(),
             "User"
         );
         assert!(Request::new("anonymous", "s3:*").is_err());
@@ -706,6 +843,43 @@ mod tests {
             r.classify_with(&Catalog).is_wildcard_only(),
             "unknown actions keep the flag"
         );
+    }
+
+    #[test]
+    fn context_keys_are_case_insensitive_small_and_large() {
+        for n in [
+            3usize,
+            Context::INDEXED_FROM,
+            Context::INDEXED_FROM + 1,
+            300,
+        ] {
+            let mut c = Context::new();
+            for i in 0..n {
+                c.insert(&format!("App:Key{i}"), format!("v{i}"));
+            }
+            c.insert("app:KEY1", "replaced");
+            assert_eq!(c.len(), n, "{n}");
+            assert_eq!(
+                c.get("APP:key1").unwrap().as_slice()[0].as_str(),
+                "replaced"
+            );
+            assert_eq!(
+                c.get_lower("app:key1").unwrap().as_slice()[0].as_str(),
+                "replaced"
+            );
+            let last = format!("app:key{}", n - 1);
+            assert_eq!(
+                c.get_lower(&last).unwrap().as_slice()[0].as_str(),
+                format!("v{}", n - 1)
+            );
+            assert!(c.get("app:key").is_none());
+            assert_eq!(c.entries().len(), n);
+            let mut reversed = Context::new();
+            for (k, v) in c.entries().into_iter().rev() {
+                reversed.insert(k, v.clone());
+            }
+            assert_eq!(reversed, c, "equality ignores order");
+        }
     }
 
     #[test]

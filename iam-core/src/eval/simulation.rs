@@ -28,7 +28,7 @@
 //! The file is read with the same reader as policies: duplicate keys are rejected, and errors in
 //! a policy are reported with locations in the simulation file.
 
-use super::request::{Caller, ContextValue, Request, Scalar};
+use super::request::{ContextValue, Request, Scalar};
 use super::{EvaluationResult, PolicySet, PolicySetBuilder};
 use crate::diagnostic::{Code, Diagnostic, ParseError, Severity};
 use crate::limits::Limits;
@@ -361,32 +361,19 @@ pub(crate) fn read_request(
         errors.push(error(doc, value, "a request needs an `action` string"));
         return None;
     };
-    let principal = str_field("principal").unwrap_or("anonymous");
-    let caller = match Caller::parse(principal) {
-        Ok(c) => c,
-        Err(e) => {
-            errors.push(error(
-                doc,
-                value.get("principal").unwrap_or(value),
-                e.message(),
-            ));
-            return None;
-        }
-    };
-    let mut req = match Request::with_caller(caller, action) {
+    let mut req = match Request::for_principal(str_field("principal"), action) {
         Ok(r) => r,
         Err(e) => {
-            errors.push(error(
-                doc,
-                value.get("action").unwrap_or(value),
-                e.message(),
-            ));
+            let at = if e.field() == "principal" {
+                value.get("principal")
+            } else {
+                value.get("action")
+            };
+            errors.push(error(doc, at.unwrap_or(value), e.message()));
             return None;
         }
     };
-    // The catalog knows which actions have no resource-level permissions; an explicit
-    // `wildcardOnlyAction` below overrides it.
-    req = req.classify_with(crate::catalog::catalog());
+    // An explicit `wildcardOnlyAction` below overrides what the catalog says.
     let mut label = None;
     for (key, v) in value.entries() {
         match key.as_str().unwrap_or("") {
