@@ -51,21 +51,10 @@ const objectNs = measure((i) => { sink += set.decide(objects[i % objects.length]
 const stringNs = measure((i) => { sink += set.decide(strings[i % strings.length], now).length })
 const decisions = prepared.map((r) => set.decidePrepared(r))
 
-// The 3-statement workload written in Cedar: the same grants, conditions and deny, with the
+// The 3-statement workload written in Cedar (bench/workloads/three-statements.cedar, shared with
+// the native cedar-policy row of eval-bench): the same grants, conditions and deny, with the
 // request's attributes in the context (Cedar has no action wildcards: the deny lists the actions).
-const CEDAR_POLICIES = `
-@id("ReadReports")
-permit (principal, action in [Action::"s3:GetObject", Action::"s3:ListBucket"], resource)
-when { (context.resource == "arn:aws:s3:::reports" || context.resource like "arn:aws:s3:::reports/*")
-       && context.sourceIp.isInRange(ip("203.0.113.0/24")) };
-@id("UploadAsTeam")
-permit (principal, action == Action::"s3:PutObject", resource)
-when { context.resource like "arn:aws:s3:::reports/uploads/*"
-       && context has team && context.team == "analytics" && context.secureTransport };
-@id("DenyDeleteWithoutMfa")
-forbid (principal, action in [Action::"s3:DeleteObject", Action::"s3:DeleteBucket", Action::"s3:DeleteObjectVersion"], resource)
-unless { context has mfa && context.mfa };
-`
+const CEDAR_POLICIES = readFileSync(join(root, 'bench', 'workloads', 'three-statements.cedar'), 'utf8')
 let cedar = null
 if (file.endsWith('three-statements.json')) {
   let lib = null

@@ -9,6 +9,7 @@ requests through PMapper's local policy simulation (PyPI `principalmapper`, AGPL
 its own package, run only as a tool) and the ratio.
 """
 import json
+import os
 import pathlib
 import sys
 import time
@@ -18,6 +19,14 @@ from iam_core import PolicySet
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SECONDS = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 1.0
+
+
+def table_row(what, ours, peer, ratio):
+    """Appends a row to the one benchmark table (see bench/run-all.sh) when IAM_BENCH_TABLE is set."""
+    path = os.environ.get("IAM_BENCH_TABLE")
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{what}\t{ours}\t{peer}\t{ratio}\n")
 
 
 def per_call(fn, n_inner=1000):
@@ -145,6 +154,12 @@ def main():
     print(f"decisions agree on {agree}/{len(requests)} requests")
     print(f"ratio PMapper / iam_core: decide {theirs / rows[2][1]:.0f}x, decide_many {theirs / rows[3][1]:.0f}x, "
           f"evaluate {theirs / rows[5][1]:.0f}x, evaluate_many {theirs / rows[7][1]:.0f}x (target >= 100x)")
+    peer = f"PMapper 1.1.5 local simulation: {theirs * 1e6:.1f} µs"
+    table_row("Python `decide` per call", f"{rows[2][1] * 1e9:.0f} ns ({rows[2][1] / noop_ns:.1f}x a no-op call)",
+              peer, f"{theirs / rows[2][1]:.0f}x per call, {theirs / rows[3][1]:.0f}x batched")
+    table_row("Python `evaluate` per call (lazy explanation)",
+              f"{rows[5][1] * 1e9:.0f} ns ({rows[5][1] / noop_ns:.1f}x a no-op call)",
+              peer, f"{theirs / rows[5][1]:.0f}x per call, {theirs / rows[7][1]:.0f}x batched")
 
 
 if __name__ == "__main__":

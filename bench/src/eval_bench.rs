@@ -8,7 +8,8 @@
 //! separate Node process (`bench/js/iam-simulate-bench.mjs`; AGPL, never linked) and prints the
 //! ratio. Both engines' decisions are compared request by request. When iam-wasm is built
 //! (`iam-wasm/build.sh`), the same requests also run through its Node build
-//! (`bench/js/wasm-bench.mjs`), printed against native as a ratio.
+//! (`bench/js/wasm-bench.mjs`), printed against native as a ratio. With `--features cedar`, the
+//! 3-statement workload also runs through native cedar-policy (`three-statements.cedar`).
 
 #![allow(
     clippy::unwrap_used,
@@ -18,6 +19,7 @@
 )]
 
 use iam_bench::alloc::{self, Counting};
+use iam_bench::table;
 use iam_core::eval::simulation::Simulation;
 use iam_core::eval::{Decision, Request};
 use std::path::{Path, PathBuf};
@@ -130,6 +132,78 @@ fn wasm(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>, serde_j
     ))
 }
 
+/// The same 3-statement workload in native Cedar (`bench/workloads/three-statements.cedar`):
+/// nanoseconds per `Authorizer::is_authorized` on requests built beforehand, as iam-core's row
+/// decides prepared requests; and whether each decision agrees (allow or not) with ours.
+#[cfg(feature = "cedar")]
+fn cedar_native(workload: &str, ours: &[Decision], seconds: f64) -> Option<(f64, usize)> {
+    use cedar_policy::{Authorizer, Context, Entities, EntityId, EntityTypeName, EntityUid};
+    use std::str::FromStr;
+    let text =
+        std::fs::read_to_string(bench_dir().join("workloads/three-statements.cedar")).ok()?;
+    let policies = cedar_policy::PolicySet::from_str(&text).ok()?;
+    let uid = |ty: &str, id: &str| -> Option<EntityUid> {
+        Some(EntityUid::from_type_name_and_id(
+            EntityTypeName::from_str(ty).ok()?,
+            EntityId::new(id),
+        ))
+    };
+    let v: serde_json::Value = serde_json::from_str(workload).ok()?;
+    let mut requests = Vec::new();
+    for r in v["requests"].as_array()? {
+        let c = &r["context"];
+        let text = |k: &str| {
+            c[k].as_str()
+                .map(str::to_string)
+                .or(c[k].as_bool().map(|b| b.to_string()))
+        };
+        let resource = r["resource"].as_str().unwrap_or("*");
+        let mut ctx = serde_json::json!({
+            "resource": resource,
+            "sourceIp": {"__extn": {"fn": "ip", "arg": text("aws:SourceIp").unwrap_or("0.0.0.0".into())}},
+            "secureTransport": text("aws:SecureTransport").as_deref() == Some("true"),
+        });
+        if let Some(team) = text("aws:PrincipalTag/team") {
+            ctx["team"] = team.into();
+        }
+        if let Some(mfa) = text("aws:MultiFactorAuthPresent") {
+            ctx["mfa"] = (mfa == "true").into();
+        }
+        requests.push(
+            cedar_policy::Request::new(
+                uid("User", r["principal"].as_str()?)?,
+                uid("Action", r["action"].as_str()?)?,
+                uid("Resource", resource)?,
+                Context::from_json_value(ctx, None).ok()?,
+                None,
+            )
+            .ok()?,
+        );
+    }
+    let authorizer = Authorizer::new();
+    let entities = Entities::empty();
+    let allow = |r: &cedar_policy::Request| {
+        authorizer.is_authorized(r, &policies, &entities).decision()
+            == cedar_policy::Decision::Allow
+    };
+    let agree = requests
+        .iter()
+        .zip(ours)
+        .filter(|(r, d)| allow(r) == (**d == Decision::Allow))
+        .count();
+    let mut sink = 0usize;
+    let m = measure(seconds, |i| {
+        sink += allow(&requests[i % requests.len()]) as usize
+    });
+    std::hint::black_box(sink);
+    Some((m.ns, agree))
+}
+
+#[cfg(not(feature = "cedar"))]
+fn cedar_native(_workload: &str, _ours: &[Decision], _seconds: f64) -> Option<(f64, usize)> {
+    None
+}
+
 /// Each request of a workload file as its own JSON text.
 fn request_texts(workload: &str) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(workload).unwrap();
@@ -183,8 +257,15 @@ fn main() {
             sink += set.decide(&r).decision() as usize;
         });
         std::hint::black_box(sink);
+        let label = name.trim_end_matches(".json");
         let (theirs, ratio, agree) = match peer(&path, seconds) {
             Some((raw, _unsafe, decisions)) => {
+                table::row(
+                    &format!("evaluate ({label}, {} requests)", requests.len()),
+                    &format!("{:.0} ns, {} allocations", m.ns, m.allocations),
+                    &format!("iam-simulate raw engine: {raw:.0} /s"),
+                    &format!("{:.0}x", m.per_second / raw),
+                );
                 let same = ours
                     .iter()
                     .zip(&decisions)
@@ -200,11 +281,7 @@ fn main() {
         };
         println!(
             "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",
-            format!(
-                "{} ({} requests)",
-                name.trim_end_matches(".json"),
-                requests.len()
-            ),
+            format!("{} ({} requests)", label, requests.len()),
             m.per_second,
             m.ns,
             m.allocations,
@@ -226,6 +303,30 @@ fn main() {
             per_call.ns,
             format!("{}/call", per_call.allocations / per_call.calls.max(1))
         );
+        if name == "three-statements.json" {
+            match cedar_native(&text, &ours, seconds / 2.0) {
+                Some((ns, agree)) => {
+                    println!(
+                        "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",
+                        "  cedar-policy 4.13.0 (native, same run)",
+                        1e9 / ns,
+                        ns,
+                        "",
+                        "",
+                        format!("{:.0}x slower", ns / m.ns),
+                        format!("{agree}/{}", ours.len())
+                    );
+                    table::row(
+                        &format!("evaluate ({label}) vs native Cedar"),
+                        &format!("{:.0} ns", m.ns),
+                        &format!("cedar-policy 4.13.0 `is_authorized`: {:.1} µs", ns / 1e3),
+                        &format!("{:.0}x", ns / m.ns),
+                    );
+                }
+                None if cfg!(feature = "cedar") => eprintln!("cedar-policy row failed"),
+                None => {}
+            }
+        }
         if let Some((prepared, objects, decisions, cedar)) = wasm(&path, seconds / 2.0) {
             let same = ours
                 .iter()
@@ -248,6 +349,12 @@ fn main() {
                 1e9 / objects,
                 objects
             );
+            table::row(
+                &format!("WebAssembly (Node) decide, prepared requests ({label})"),
+                &format!("{prepared:.0} ns"),
+                &format!("native in the same run: {:.0} ns", m.ns),
+                &format!("{:.2}x native", prepared / m.ns),
+            );
             if let Some(ns) = cedar["ns"].as_f64() {
                 println!(
                     "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",
@@ -261,6 +368,16 @@ fn main() {
                     "",
                     format!("{:.0}x slower", ns / objects),
                     format!("{}/{}", cedar["agree"], cedar["of"])
+                );
+                table::row(
+                    &format!("WebAssembly (Node) decide from a JS object ({label})"),
+                    &format!("{:.1} µs", objects / 1e3),
+                    &format!(
+                        "cedar-wasm {} `statefulIsAuthorized`: {:.0} µs",
+                        cedar["version"].as_str().unwrap_or("?"),
+                        ns / 1e3
+                    ),
+                    &format!("{:.0}x", ns / objects),
                 );
             }
         }

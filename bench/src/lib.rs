@@ -70,3 +70,28 @@ pub mod alloc {
         PEAK.store(live(), Ordering::Relaxed);
     }
 }
+
+pub mod table {
+    //! The one benchmark table: when `IAM_BENCH_TABLE` names a file, each benchmark appends its
+    //! headline rows to it (tab-separated: what, iam-core, peer, ratio), and `bench/run-all.sh`
+    //! prints them as one Markdown table at the end of the run.
+
+    use std::io::Write;
+
+    /// Appends one row, if a table file was asked for. Problems writing it are reported on
+    /// standard error and otherwise ignored (the benchmark's own output is what matters).
+    pub fn row(what: &str, ours: &str, peer: &str, ratio: &str) {
+        let Ok(path) = std::env::var("IAM_BENCH_TABLE") else {
+            return;
+        };
+        let line = format!("{what}\t{ours}\t{peer}\t{ratio}\n");
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+        if let Err(e) = written {
+            eprintln!("could not append to {path}: {e}");
+        }
+    }
+}

@@ -1,11 +1,13 @@
-//! Lint benchmark: iam-core against parliament (PyPI, BSD-3) on the AWS managed-policy corpus.
+//! Lint benchmark: iam-core against parliament and cloudsplaining (PyPI, both BSD-3) on the AWS
+//! managed-policy corpus.
 //!
 //! Run with `cargo run --release -p iam-bench --bin lint-bench [-- --rounds N] [--no-peer]`.
 //!
 //! Both sides lint every policy of `corpus/managed/policies` in one process, timing only the
-//! analysis of text already in memory. parliament runs in a Python virtual environment that the
-//! benchmark creates under `target/bench-venv` (installing `parliament==1.6.4` from PyPI); its
-//! findings are counted per issue for the comparison table in `docs/benchmarks.md`.
+//! analysis of text already in memory. Each peer runs in a Python virtual environment that the
+//! benchmark creates under `target/` (installing `parliament==1.6.4` and `cloudsplaining==0.9.1`
+//! from PyPI); their findings are counted per issue for the comparison tables in
+//! `docs/benchmarks.md`.
 
 #![allow(
     clippy::unwrap_used,
@@ -24,46 +26,65 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn parliament(rounds: usize) -> Option<(f64, usize, usize, String)> {
-    let venv = root().join("target/bench-venv");
+/// What a Python peer reported: seconds, findings, policies it could not analyse, findings by
+/// issue (JSON).
+struct PeerRun {
+    seconds: f64,
+    findings: usize,
+    crashed: usize,
+    by_issue: String,
+}
+
+/// Runs a Python linter on the corpus with `script`, in its own virtual environment under
+/// `target/` (created on first use by installing `requirement` from PyPI).
+fn python_peer(venv: &str, requirement: &str, script: &str, rounds: usize) -> Option<PeerRun> {
+    let venv = root().join("target").join(venv);
     let python = venv.join("bin/python");
-    if !python.exists() {
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
+    let installed = venv.join(format!("installed-{requirement}"));
+    if !installed.exists() {
+        let ok = (python.exists()
+            || Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false))
             && Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "parliament==1.6.4"])
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    requirement,
+                ])
                 .status()
                 .map(|s| s.success())
                 .unwrap_or(false);
         if !ok {
-            eprintln!("could not install parliament: skipping it");
+            eprintln!("could not install {requirement}: skipping it");
             return None;
         }
+        let _ = std::fs::write(&installed, "");
     }
     let out = Command::new(&python)
-        .arg(root().join("bench/py/parliament_bench.py"))
+        .arg(root().join("bench/py").join(script))
         .arg(root().join("corpus/managed/policies"))
         .arg(rounds.to_string())
         .output()
         .ok()?;
     if !out.status.success() {
         eprintln!(
-            "parliament failed: {}",
+            "{requirement} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         return None;
     }
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    Some((
-        v["seconds"].as_f64()?,
-        v["findings"].as_u64()? as usize,
-        v["crashed"].as_u64()? as usize,
-        v["byIssue"].to_string(),
-    ))
+    Some(PeerRun {
+        seconds: v["seconds"].as_f64()?,
+        findings: v["findings"].as_u64()? as usize,
+        crashed: v["crashed"].as_u64()? as usize,
+        by_issue: v["byIssue"].to_string(),
+    })
 }
 
 fn main() {
@@ -115,18 +136,43 @@ fn main() {
     if args.iter().any(|a| a == "--no-peer") {
         return;
     }
-    match parliament(1) {
-        Some((secs, findings, crashed, by_issue)) => {
-            println!(
-                "parliament 1.6.4: {:.1} s, {findings} findings, {crashed} policies it could not analyse",
-                secs
-            );
-            println!("parliament findings by issue: {by_issue}");
-            println!(
-                "ratio parliament / iam-core: {:.0}x (target >= 300x)",
-                secs / ours
-            );
+    let peers = [
+        (
+            "parliament",
+            "bench-venv",
+            "parliament==1.6.4",
+            "parliament_bench.py",
+            1,
+        ),
+        (
+            "cloudsplaining",
+            "bench-venv-cloudsplaining",
+            "cloudsplaining==0.9.1",
+            "cloudsplaining_bench.py",
+            3,
+        ),
+    ];
+    for (name, venv, requirement, script, rounds) in peers {
+        let version = requirement.split("==").nth(1).unwrap_or("?");
+        match python_peer(venv, requirement, script, rounds) {
+            Some(run) => {
+                println!(
+                    "{name} {version}: {:.1} s, {} findings, {} policies it could not analyse",
+                    run.seconds, run.findings, run.crashed
+                );
+                println!("{name} findings by issue: {}", run.by_issue);
+                println!(
+                    "ratio {name} / iam-core: {:.0}x (target >= 300x)",
+                    run.seconds / ours
+                );
+                iam_bench::table::row(
+                    &format!("lint {} managed policies", texts.len()),
+                    &format!("{:.0} ms", ours * 1e3),
+                    &format!("{name} {version}: {:.1} s", run.seconds),
+                    &format!("{:.0}x", run.seconds / ours),
+                );
+            }
+            None => println!("{name}: not run"),
         }
-        None => println!("parliament: not run"),
     }
 }

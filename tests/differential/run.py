@@ -10,6 +10,7 @@ docs/differential.md: a bug of ours (fixed, with a conformance case) or a docume
 import argparse
 import collections
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -95,6 +96,11 @@ def main():
     print(f"requests: {total}, compared: {compared} (iam-simulate rejected {errors})")
     print(f"agreement: {agree}/{compared} = {100 * agree / max(compared, 1):.3f}%")
     print(f"time: iam_core {ours_s:.1f} s, iam-simulate {theirs_s:.1f} s")
+    table = os.environ.get("IAM_BENCH_TABLE")  # the one benchmark table (bench/run-all.sh)
+    if table:
+        with open(table, "a", encoding="utf-8") as f:
+            f.write(f"differential agreement\t{compared:,} random requests\tiam-simulate\t"
+                    f"{100 * agree / max(compared, 1):.3f}% (differences triaged in docs/differential.md)\n")
     for (who, why), n in rejected.most_common(3):
         print(f"  iam-simulate rejected {n} requests by {who}: {why}")
     for (x, y), items in sorted(classes.items(), key=lambda kv: -len(kv[1])):
