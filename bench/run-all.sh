@@ -23,7 +23,9 @@ PY=target/py-venv
 "$PY/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.5,<2" principalmapper
 (cd iam-py && VIRTUAL_ENV="$PWD/../$PY" PATH="$PWD/../$PY/bin:$PATH" maturin develop --release --quiet)
 echo; echo "## python"; "$PY/bin/python" bench/py/python_bench.py --seconds 1
-echo; echo "## differential"; "$PY/bin/python" tests/differential/run.py --requests 100000 --show 0 | head -3
+echo; echo "## differential"
+"$PY/bin/python" tests/differential/run.py --requests 100000 --show 0 > target/differential.txt
+head -n 3 target/differential.txt
 
 echo; echo "## one table ($machine)"; echo
 echo "| what | iam-core | peer | ratio |"

@@ -230,6 +230,9 @@ codes! {
     ForallvaluesWithoutNullCheck = "FORALLVALUES_WITHOUT_NULL_CHECK",
     /// A service condition key that applies to none of the statement's actions.
     ConditionKeyNotApplicable = "CONDITION_KEY_NOT_APPLICABLE",
+    /// A condition operator of a family that does not fit the key's type (`StringLike` on an IP
+    /// address key, `NumericLessThan` on a string key).
+    ConditionTypeMismatch = "CONDITION_TYPE_MISMATCH",
     /// An action entry already covered by another entry of the statement.
     RedundantAction = "REDUNDANT_ACTION",
     /// A statement that repeats an earlier one.

@@ -54,6 +54,19 @@ pub enum KeyType {
 }
 
 impl KeyType {
+    /// How AWS's documentation names the type (`String`, `IP address`, …), for messages.
+    pub fn description(self) -> &'static str {
+        match self {
+            KeyType::String => "string",
+            KeyType::Numeric => "numeric",
+            KeyType::Date => "date",
+            KeyType::Bool => "boolean",
+            KeyType::Binary => "binary",
+            KeyType::IpAddress => "IP address",
+            KeyType::Arn => "ARN",
+        }
+    }
+
     /// The name used in JSON (`string`, `numeric`, `date`, `bool`, `binary`, `ipAddress`, `arn`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,7 +99,7 @@ impl KeyType {
         Some((t, multi))
     }
 
-    fn from_family(family: OperatorFamily) -> Option<KeyType> {
+    pub(crate) fn from_family(family: OperatorFamily) -> Option<KeyType> {
         Some(match family {
             OperatorFamily::String => KeyType::String,
             OperatorFamily::Numeric => KeyType::Numeric,
@@ -132,7 +145,7 @@ impl ContextKey {
 }
 
 /// The catalog's type for a key (`aws:SourceIp` → `IPAddress`), tag keys included.
-fn catalog_type(key: &str) -> Option<(KeyType, bool)> {
+pub(crate) fn catalog_type(key: &str) -> Option<(KeyType, bool)> {
     let cat = catalog();
     let global = cat
         .global_condition_keys()

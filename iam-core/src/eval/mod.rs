@@ -33,7 +33,7 @@ mod compile;
 mod engine;
 mod explain;
 pub(crate) mod glob;
-mod keys;
+pub(crate) mod keys;
 mod request;
 pub mod simulation;
 mod variables;

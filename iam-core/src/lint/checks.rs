@@ -4,7 +4,7 @@ use super::risky;
 use crate::catalog::{AccessLevel, ActionSet, Catalog};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::location::Location;
-use crate::model::condition::{BaseOperator, OperatorFamily, SetQualifier};
+use crate::model::condition::{BaseOperator, SetQualifier};
 use crate::model::{Effect, Policy, PrincipalKind, Statement};
 use crate::suggest::did_you_mean;
 use crate::validate::PolicyType;
@@ -513,8 +513,56 @@ fn conditions(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
         if let Some(set) = action_set {
             key_applies(ctx, cond.key(), cond.key_location(), set);
         }
-        let _ = base.family() == OperatorFamily::Null;
+        operator_fits_key(ctx, &cond);
     }
+}
+
+/// CONDITION_TYPE_MISMATCH: the operator's family against the key's type in the catalog. Only
+/// pairings that change the meaning are reported: string operators on numeric, date and IP
+/// address keys compare text (`"10.0.0.0/8"` is no range, `"0100"` is not `"100"`); numeric,
+/// date, boolean, IP address and binary operators need values of their type. String operators on
+/// ARN and boolean keys, ARN operators on string keys (which often hold ARNs) and numeric
+/// operators on date keys (epoch seconds, as for `aws:EpochTime`) are fine.
+fn operator_fits_key(ctx: &mut Ctx<'_>, cond: &crate::model::Condition<'_>) {
+    use crate::eval::keys::{catalog_type, KeyType};
+    let op = cond.operator();
+    let Some(op_type) = KeyType::from_family(op.base().family()) else {
+        return; // `Null` tests presence only
+    };
+    let Some((key_type, _)) = catalog_type(cond.key()) else {
+        return;
+    };
+    let fits = op_type == key_type
+        || matches!(
+            (op_type, key_type),
+            (KeyType::String, KeyType::Arn | KeyType::Bool)
+                | (KeyType::Arn, KeyType::String)
+                | (KeyType::Numeric, KeyType::Date)
+        );
+    if fits {
+        return;
+    }
+    let suggestion = match key_type {
+        KeyType::String => "a String operator (`StringEquals`, `StringLike`, …)",
+        KeyType::Numeric => "a Numeric operator (`NumericLessThan`, …)",
+        KeyType::Date => "a Date operator (`DateGreaterThan`, …)",
+        KeyType::Bool => "`Bool`",
+        KeyType::Binary => "`BinaryEquals`",
+        KeyType::IpAddress => "`IpAddress` or `NotIpAddress`",
+        KeyType::Arn => "an ARN operator (`ArnLike`, …) or a String operator",
+    };
+    ctx.push(
+        Code::ConditionTypeMismatch,
+        Severity::Warning,
+        cond.operator_location(),
+        format!(
+            "`{op}` compares `{}` as {} values, but the key holds {} values (action catalog)",
+            cond.key(),
+            op_type.description(),
+            key_type.description()
+        ),
+        &format!("use {suggestion} for this key"),
+    );
 }
 
 fn key_applies(ctx: &mut Ctx<'_>, key: &str, loc: Location, actions: &ActionSet) {

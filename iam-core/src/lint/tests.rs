@@ -277,3 +277,64 @@ fn limits_grant_nothing_so_grant_checks_skip_them() {
         assert!(got.contains(&"UNKNOWN_ACTION"), "{ty:?}: {got:?}");
     }
 }
+
+#[test]
+fn condition_operators_must_fit_the_key_type() {
+    let one = |cond: &str| {
+        identity(&format!(
+            r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {cond}}}"#
+        ))
+        .into_iter()
+        .filter(|c| *c == "CONDITION_TYPE_MISMATCH")
+        .count()
+    };
+    // Mismatches.
+    assert_eq!(one(r#"{"StringLike": {"aws:SourceIp": "10.*"}}"#), 1);
+    assert_eq!(
+        one(r#"{"StringEquals": {"aws:MultiFactorAuthAge": "100"}}"#),
+        1
+    );
+    assert_eq!(one(r#"{"NumericLessThan": {"aws:username": "3"}}"#), 1);
+    assert_eq!(one(r#"{"IpAddress": {"aws:SourceVpc": "10.0.0.0/8"}}"#), 1);
+    assert_eq!(
+        one(r#"{"DateGreaterThan": {"aws:MultiFactorAuthAge": "2020-01-01"}}"#),
+        1
+    );
+    assert_eq!(one(r#"{"Bool": {"aws:PrincipalTag/admin": "true"}}"#), 1);
+    assert_eq!(
+        one(r#"{"ForAnyValue:StringLike": {"aws:SourceIp": ["1.*"]}}"#),
+        1
+    );
+    // Fitting pairs, and keys the catalog does not know.
+    assert_eq!(one(r#"{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#), 0);
+    assert_eq!(
+        one(r#"{"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}}"#),
+        0
+    );
+    assert_eq!(
+        one(r#"{"ArnLike": {"aws:SourceVpcArn": "arn:aws:ec2:*"}}"#),
+        0
+    );
+    assert_eq!(
+        one(r#"{"StringEquals": {"aws:SecureTransport": "true"}}"#),
+        0
+    );
+    assert_eq!(
+        one(r#"{"NumericLessThan": {"aws:EpochTime": "1700000000"}}"#),
+        0
+    );
+    assert_eq!(
+        one(r#"{"DateLessThan": {"aws:CurrentTime": "2030-01-01"}}"#),
+        0
+    );
+    assert_eq!(
+        one(r#"{"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}"#),
+        0
+    );
+    assert_eq!(one(r#"{"Null": {"aws:SourceIp": "true"}}"#), 0);
+    assert_eq!(one(r#"{"NumericLessThan": {"custom:count": "3"}}"#), 0);
+    assert_eq!(
+        one(r#"{"StringEquals": {"s3:x-amz-server-side-encryption": "AES256"}}"#),
+        0
+    );
+}
