@@ -618,6 +618,15 @@ def flow_cases():
     out.append(case("federated user without a session policy has no permissions", {"identity": [ALLOW_ALL]}, dict(req, principal=fed), IDENY, blocked_by="session"))
     out.append(case("federated user with a session policy", {"identity": [ALLOW_ALL], "session": ALLOW_ALL}, dict(req, principal=fed), ALLOW))
     out.append(case("federated user named in the resource policy", {"resource": rp({"AWS": fed})}, dict(req, principal=fed), ALLOW))
+    # A resource policy naming the IAM user who called GetFederationToken grants to the session,
+    # limited by the session policy and the boundary like a role ARN grant (semantics §5.3).
+    by_bob = dict(req, principal=fed, federatingUser=BOB)
+    out.append(case("resource policy naming the federating user grants to the session", {"resource": rp({"AWS": BOB}), "session": ALLOW_ALL}, by_bob, ALLOW, decisive=[("resource", 0, 0)]))
+    out.append(case("federating user's grant needs a session policy", {"resource": rp({"AWS": BOB})}, by_bob, IDENY, blocked_by="session"))
+    out.append(case("federating user's grant is limited by the session policy", {"resource": rp({"AWS": BOB}), "session": policy(allow("ec2:*"))}, by_bob, IDENY, blocked_by="session"))
+    out.append(case("federating user's grant is limited by the boundary", {"resource": rp({"AWS": BOB}), "session": ALLOW_ALL, "permissionsBoundary": policy(allow("ec2:*"))}, by_bob, IDENY, blocked_by="permissionsBoundary"))
+    out.append(case("another user's grant does not reach the session", {"resource": rp({"AWS": ALICE}), "session": ALLOW_ALL}, by_bob, IDENY))
+    out.append(case("without federatingUser the user's grant does not reach the session", {"resource": rp({"AWS": BOB}), "session": ALLOW_ALL}, dict(req, principal=fed), IDENY))
     # trust policies and KMS key policies must allow even in the same account
     trust = policy({"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "sts:AssumeRole"})
     areq = {"principal": ALICE, "action": "sts:AssumeRole", "resource": f"arn:aws:iam::{A}:role/Target"}

@@ -4,7 +4,7 @@
 //! core, and converts results and errors back; the pure-Python package `iam_core` (in `python/`)
 //! adds the Pythonic surface (keyword arguments, dict inputs, pandas, HTML reprs).
 
-use iam_core::eval::{Caller, ContextValue, Decision, EvaluationResult, Outcome, Scalar};
+use iam_core::eval::{ContextValue, Decision, EvaluationResult, Outcome, Scalar};
 use iam_core::lint;
 use iam_core::{Diagnostic as CoreDiagnostic, PolicyType};
 use pyo3::exceptions::PyValueError;
@@ -386,7 +386,7 @@ impl Request {
     /// `context` maps keys to str, int, float, bool or lists of them; `aws:CurrentTime` is set to
     /// `now` (epoch seconds) when given and absent from the context.
     #[new]
-    #[pyo3(signature = (principal, action, resource = None, context = None, resource_account = None, wildcard_only_action = None, now = None, principal_account = None))]
+    #[pyo3(signature = (principal, action, resource = None, context = None, resource_account = None, wildcard_only_action = None, now = None, principal_account = None, federating_user = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -398,12 +398,10 @@ impl Request {
         wildcard_only_action: Option<bool>,
         now: Option<i64>,
         principal_account: Option<&str>,
+        federating_user: Option<&str>,
     ) -> PyResult<Request> {
-        let caller =
-            Caller::parse(principal).map_err(|e| request_error(py, e.field(), e.message()))?;
-        let mut r = iam_core::eval::Request::with_caller(caller, action)
-            .map_err(|e| request_error(py, e.field(), e.message()))?
-            .classify_with(iam_core::catalog::catalog());
+        let mut r = iam_core::eval::Request::for_principal(Some(principal), action)
+            .map_err(|e| request_error(py, e.field(), e.message()))?;
         if let Some(res) = resource {
             if let Ok(s) = res.downcast::<PyString>() {
                 r = r.resource(&s.to_cow()?);
@@ -438,6 +436,9 @@ impl Request {
         if let Some(w) = wildcard_only_action {
             r = r.wildcard_only_action(w);
         }
+        if let Some(u) = federating_user {
+            r = r.federating_user(u);
+        }
         if let Some(t) = now {
             r = r.current_time(t);
         }
@@ -450,6 +451,7 @@ impl Request {
             wildcard_only_action,
             now,
             principal_account,
+            federating_user,
         )
             .into_pyobject(py)?
             .into_any()

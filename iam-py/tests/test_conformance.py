@@ -38,6 +38,11 @@ def test_there_are_enough_cases():
 @pytest.mark.parametrize("file,case", CASES, ids=[f"{f}: {c['name']}" for f, c in CASES])
 def test_case(file, case):
     r = case["request"]
+    # Every request field must reach the native Request: a field this side ignored would make
+    # Python disagree with the other languages without failing here.
+    known = {"principal", "action", "resource", "context", "resourceAccount", "wildcardOnlyAction",
+             "principalAccount", "federatingUser", "name"}
+    assert set(r) <= known, f"request fields this test does not pass on: {set(r) - known}"
     request = Request(
         r.get("principal", "anonymous"),
         r["action"],
@@ -47,6 +52,7 @@ def test_case(file, case):
         r.get("wildcardOnlyAction"),
         None,
         r.get("principalAccount"),
+        r.get("federatingUser"),
     )
     result = build(case["policies"]).evaluate(request)
     expect = case["expect"]

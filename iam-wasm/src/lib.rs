@@ -54,6 +54,8 @@ export interface RequestInput {
   principal?: string; action: string; resource?: string | string[];
   context?: Record<string, string | number | boolean | (string | number | boolean)[]>;
   resourceAccount?: string; principalAccount?: string; wildcardOnlyAction?: boolean;
+  /** For a federated-user session: the IAM user who called GetFederationToken. */
+  federatingUser?: string;
 }
 /** The explanation of a decision. */
 export interface EvaluationResult {

@@ -75,7 +75,8 @@ def python_side(all_cases):
         r = case["request"]
         # The Rust side (`iam simulate`) sets aws:CurrentTime to now; so does this side.
         req = Request(r.get("principal", "anonymous"), r["action"], r.get("resource"), r.get("context"),
-                      r.get("resourceAccount"), r.get("wildcardOnlyAction"), now, r.get("principalAccount"))
+                      r.get("resourceAccount"), r.get("wildcardOnlyAction"), now, r.get("principalAccount"),
+                      r.get("federatingUser"))
         out[(file, case["name"])] = normalise(ps.evaluate(req).to_dict())
     return out
 

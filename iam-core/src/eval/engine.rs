@@ -179,10 +179,17 @@ fn principal_class(
     patterns: &[PrincipalPattern],
     caller: &Caller,
     account: Option<&str>,
+    federating_user: Option<&str>,
 ) -> Option<Class> {
     let mut best: Option<Class> = None;
     for p in patterns {
         let class = match (p, caller) {
+            // The IAM user who federated: the session gets the grant, within its limits.
+            (PrincipalPattern::User(arn), Caller::FederatedUser { .. })
+                if federating_user == Some(&**arn) =>
+            {
+                Some(Class::ViaRole)
+            }
             (PrincipalPattern::Everyone, _) => Some(Class::Direct),
             (PrincipalPattern::Account(a), c) => (c.is_iam_identity()
                 || matches!(c, Caller::Root { .. }))
@@ -230,7 +237,7 @@ fn not_principal_lists(
     account: Option<&str>,
 ) -> bool {
     patterns.iter().any(
-        |p| match principal_class(std::slice::from_ref(p), caller, account) {
+        |p| match principal_class(std::slice::from_ref(p), caller, account, None) {
             Some(Class::Account) => matches!(caller, Caller::Root { .. }),
             Some(_) => true,
             None => false,
@@ -272,7 +279,12 @@ pub(crate) fn statement_match(
                 (forced || !not_principal_lists(patterns, q.req.caller(), q.req.caller_account()))
                     .then_some(Class::Direct)
             }
-            Some(patterns) => principal_class(patterns, q.req.caller(), q.req.caller_account()),
+            Some(patterns) => principal_class(
+                patterns,
+                q.req.caller(),
+                q.req.caller_account(),
+                q.req.federating_user_arn(),
+            ),
         };
         if m.principal.is_none() {
             m.principal_failed = true;

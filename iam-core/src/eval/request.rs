@@ -446,6 +446,8 @@ pub struct Request {
     resource_account: Option<Box<str>>,
     principal_account: Option<Box<str>>,
     wildcard_only_action: bool,
+    /// For a federated-user session, the ARN of the IAM user who called `GetFederationToken`.
+    federating_user: Option<Box<str>>,
     /// The clock for `aws:CurrentTime` and `aws:EpochTime`, when given.
     now: Option<i64>,
     /// The context keys AWS derives from the caller and the clock, computed on first use (the
@@ -525,6 +527,7 @@ impl Request {
             resource_account: None,
             principal_account: None,
             wildcard_only_action: false,
+            federating_user: None,
             now: None,
             derived: OnceLock::new(),
         })
@@ -556,6 +559,24 @@ impl Request {
         self.principal_account = Some(account.into());
         self.derived = OnceLock::new();
         self
+    }
+
+    /// For a federated-user session (`arn:aws:sts::A:federated-user/name`), the ARN of the IAM user
+    /// who called `GetFederationToken`: a resource-based policy that names that user also grants
+    /// to the session, limited by the session policy and permissions boundary as a role ARN grant
+    /// is for a role session. The session ARN does not say who the user was, so the request must.
+    /// Ignored for other callers.
+    pub fn federating_user(mut self, user_arn: &str) -> Self {
+        self.federating_user = Some(user_arn.into());
+        self
+    }
+
+    /// The IAM user behind a federated-user session, when the request names one.
+    pub fn federating_user_arn(&self) -> Option<&str> {
+        match self.caller {
+            Caller::FederatedUser { .. } => self.federating_user.as_deref(),
+            _ => None,
+        }
     }
 
     /// The caller's account: the override, or the one in the principal ARN.

@@ -22,7 +22,9 @@
 //! errors are then located in that text), or as `{"name": …, "policy": …}` to name it in
 //! explanations. A request names its `principal`, `action`, optional `resource` (one
 //! string or a list), `context` (strings, numbers, booleans, or lists of them), optional
-//! `resourceAccount`, `principalAccount` and `wildcardOnlyAction` (by default the embedded action catalog decides). The same `policies` object and request shape are
+//! `resourceAccount`, `principalAccount`, `federatingUser` (for a federated-user session, the IAM
+//! user who called `GetFederationToken`) and `wildcardOnlyAction` (by default the embedded action
+//! catalog decides). The same `policies` object and request shape are
 //! used by the conformance cases in `corpus/conformance/`.
 //!
 //! The file is read with the same reader as policies: duplicate keys are rejected, and errors in
@@ -398,6 +400,10 @@ pub(crate) fn read_request(
             "resourceAccount" => match v.as_str() {
                 Some(a) => req = req.resource_account(a),
                 None => errors.push(error(doc, v, "`resourceAccount` must be a string")),
+            },
+            "federatingUser" => match v.as_str() {
+                Some(a) => req = req.federating_user(a),
+                None => errors.push(error(doc, v, "`federatingUser` must be a string")),
             },
             "principalAccount" => match v.as_str() {
                 Some(a) => req = req.principal_account(a),

@@ -284,10 +284,13 @@ class PolicySet:
     def request(principal: str, action: str, resource: Union[None, str, Sequence[str]] = None,
                 context: Optional[Mapping[str, Any]] = None, *, resource_account: Optional[str] = None,
                 wildcard_only_action: Optional[bool] = None, now: Optional[float] = None,
-                principal_account: Optional[str] = None) -> Request:
-        """Builds a :class:`Request` (reusable). ``aws:CurrentTime`` defaults to now."""
+                principal_account: Optional[str] = None, federating_user: Optional[str] = None) -> Request:
+        """Builds a :class:`Request` (reusable). ``aws:CurrentTime`` defaults to now.
+        ``federating_user``: for a federated-user session, the ARN of the IAM user who called
+        ``GetFederationToken`` (a resource policy naming that user then grants to the session)."""
         return Request(principal, action, _resources(resource), _context(context), resource_account,
-                       wildcard_only_action, int(time.time() if now is None else now), principal_account)
+                       wildcard_only_action, int(time.time() if now is None else now), principal_account,
+                       federating_user)
 
     def evaluate(self, request: Optional[Request] = None, *, principal: Optional[str] = None,
                  action: Optional[str] = None, resource: Union[None, str, Sequence[str]] = None,
@@ -348,7 +351,7 @@ def _restore_set(native: Any) -> PolicySet:
 
 def _clean(row: Mapping[str, Any]) -> Dict[str, Any]:
     keys = ("principal", "action", "resource", "context", "resource_account", "wildcard_only_action",
-            "principal_account")
+            "principal_account", "federating_user")
     out = {k: row[k] for k in keys if k in row and row[k] is not None}
     return out
 

@@ -74,6 +74,7 @@ class Request:
         wildcard_only_action: Optional[bool] = None,
         now: Optional[int] = None,
         principal_account: Optional[str] = None,
+        federating_user: Optional[str] = None,
     ) -> None: ...
     @property
     def principal(self) -> str: ...
