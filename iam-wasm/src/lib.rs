@@ -295,7 +295,11 @@ fn read_flat(request: &JsValue, keys: &JsValue) -> Option<Request> {
         set_memory(&wasm_bindgen::memory());
     }
     SCRATCH.with(|cell| {
-        let mut buf = cell.borrow_mut();
+        // A getter on the request object may call back into this module while the scratch area
+        // is in use; that inner call takes the JSON path.
+        let Ok(mut buf) = cell.try_borrow_mut() else {
+            return None;
+        };
         let mut written = write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32);
         if written < -1 {
             // Too small: grow to what it asked for, then write again.

@@ -247,3 +247,19 @@ test("unusual request objects answer exactly as their JSON text does", () => {
     assert.deepEqual(set.evaluate(req, true, 1.8e9), set.evaluate(text, true, 1.8e9), label);
   }
 });
+
+test("a request object whose getters call back into the module still answers", () => {
+  const set = w.PolicySet.compile({ identity: [allowGet] }).set;
+  let inner = null;
+  const req = {
+    principal: alice,
+    get action() {
+      inner = set.decide({ principal: alice, action: "s3:PutObject", resource: "arn:aws:s3:::bucket/k" });
+      return "s3:GetObject";
+    },
+    resource: "arn:aws:s3:::bucket/k",
+  };
+  assert.equal(set.decide(req), "allow");
+  assert.equal(inner, "implicitDeny");
+  assert.equal(set.evaluate(req).result.decision, "allow");
+});
