@@ -496,6 +496,13 @@ def matching_cases():
     one("request with several resources needs all of them", allow("s3:GetObject", "arn:aws:s3:::a/*"), "s3:GetObject", ["arn:aws:s3:::a/k", "arn:aws:s3:::b/k"], IDENY)
     one("request with several allowed resources", allow("s3:GetObject", ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"]), "s3:GetObject", ["arn:aws:s3:::a/k", "arn:aws:s3:::b/k"], ALLOW)
     one("a request without a resource is evaluated against *", allow("ec2:DescribeInstances", "*"), "ec2:DescribeInstances", None, ALLOW)
+    # The catalog spells some resource types differently from the actions that name them
+    # (`Secret` vs `secret`); such actions still have resource-level permissions, so a grant on
+    # the named resource allows them (no wildcardOnlyAction: the catalog decides).
+    secret = f"arn:aws:secretsmanager:us-east-1:{A}:secret:db-password-AbCdEf"
+    one("a grant on a named secret allows reading it", allow("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:us-east-1:{A}:secret:db-password-*"), "secretsmanager:GetSecretValue", secret, ALLOW)
+    one("a grant on another secret does not", allow("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:us-east-1:{A}:secret:other-*"), "secretsmanager:GetSecretValue", secret, IDENY)
+    one("a grant on a named API Gateway resource allows GET", allow("apigateway:GET", "arn:aws:apigateway:us-east-1::/restapis/abc123/*"), "apigateway:GET", "arn:aws:apigateway:us-east-1::/restapis/abc123/stages", ALLOW)
     return out
 
 

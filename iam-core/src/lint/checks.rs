@@ -310,6 +310,7 @@ pub(crate) fn run(
         action_names(&mut ctx, &st, f);
         conditions(&mut ctx, &st, f);
         resources(&mut ctx, &st, f);
+        super::resource_match::check(&mut ctx, &st, f);
         principals(&mut ctx, &st, ty);
         redundant_statement(&mut ctx, &st, &mut seen_statements);
         if ty.grants() && f.effect == Effect::Allow && !f.impossible {

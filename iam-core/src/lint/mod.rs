@@ -28,6 +28,7 @@
 
 mod checks;
 mod escalation;
+mod resource_match;
 mod risky;
 
 use crate::catalog::{catalog, ActionSet};
