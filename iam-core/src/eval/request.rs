@@ -382,14 +382,17 @@ impl Context {
 
     /// Where `key` (any letter case) is in `entries`.
     fn position(&self, key: &str) -> Option<usize> {
+        // Only the hash index needs a lower-cased key; the scan compares without case.
+        if self.index.is_some() && key.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.position_lower(&key.to_ascii_lowercase());
+        }
+        self.position_lower(key)
+    }
+
+    /// Where a key that is already lower-case is in `entries` (no allocation).
+    fn position_lower(&self, key: &str) -> Option<usize> {
         match &self.index {
-            Some(index) => {
-                if key.bytes().any(|b| b.is_ascii_uppercase()) {
-                    index.get(key.to_ascii_lowercase().as_str()).copied()
-                } else {
-                    index.get(key).copied()
-                }
-            }
+            Some(index) => index.get(key).copied(),
             None => self
                 .entries
                 .iter()
@@ -405,13 +408,7 @@ impl Context {
 
     /// Looks up a key that is already lower-case (no allocation).
     pub(crate) fn get_lower(&self, key: &str) -> Option<&ContextValue> {
-        let i = match &self.index {
-            Some(index) => index.get(key).copied(),
-            None => self
-                .entries
-                .iter()
-                .position(|(k, _)| k.len() == key.len() && k.eq_ignore_ascii_case(key)),
-        }?;
+        let i = self.position_lower(key)?;
         self.entries.get(i).map(|(_, v)| v)
     }
 
@@ -835,6 +832,24 @@ mod tests {
         assert_eq!(
             r.context_value("aws:PrincipalType").unwrap().as_slice()[0].as_str(),
             "User"
+        );
+        // Every key the engine sees, given and derived, each once (the override wins).
+        let entries = r.context_entries();
+        let names: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            names,
+            [
+                "aws:PrincipalAccount",
+                "aws:PrincipalArn",
+                "aws:PrincipalIsAWSService",
+                "aws:PrincipalType",
+                "AWS:UserName"
+            ]
+        );
+        assert_eq!(
+            r.context_values().len(),
+            1,
+            "only the given key is explicit"
         );
         assert!(Request::new("anonymous", "s3:*").is_err());
         assert!(Request::new("anonymous", "GetObject").is_err());

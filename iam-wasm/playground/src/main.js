@@ -92,15 +92,11 @@ function compile() {
   }
 }
 
-/** A context value as typed in the form, converted for the key's type. */
+/** A context value as typed in the form: text (the engine reads numbers, dates, booleans and
+ * addresses from text itself), or a list of texts for a multivalued key. */
 function contextValue(raw, key) {
-  const one = (s) => {
-    if (key.type === "bool" && (s === "true" || s === "false")) return s === "true";
-    if (key.type === "numeric" && /^-?\d+(\.\d+)?$/.test(s)) return Number(s);
-    return s;
-  };
-  if (key.multivalued) return raw.split(",").map((s) => s.trim()).filter(Boolean).map(one);
-  return one(raw.trim());
+  if (key.multivalued) return raw.split(",").map((s) => s.trim()).filter(Boolean);
+  return raw.trim();
 }
 
 function allContextKeys() {
