@@ -40,6 +40,10 @@ pub(crate) enum ResourcePattern {
     Arn {
         fields: Box<[Glob; 5]>,
         resource: Glob,
+        /// `arn:partition:service:region:account:` when those five fields are plain text (no
+        /// wildcard, no colon): the resource then matches when its text starts with this and the
+        /// rest matches `resource`, one comparison instead of five.
+        prefix: Option<Box<str>>,
     },
     /// A short ARN in a resource-side policy: matches nothing.
     Never,
@@ -215,17 +219,19 @@ impl CompiledPolicy {
 
     /// Calls `f` with every statement that may apply to the (lower-cased) service and action name: those naming its
     /// service (by exact action or pattern) and those matching every service. No allocation.
-    pub(crate) fn for_candidates(&self, service: &str, name: &str, mut f: impl FnMut(u32)) {
+    /// Calls `f(statement, matched)` for every statement whose actions may match: `matched` is
+    /// true when the index already shows that one of its action names is exactly this action.
+    pub(crate) fn for_candidates(&self, service: &str, name: &str, mut f: impl FnMut(u32, bool)) {
         for &i in &self.any_service {
-            f(i);
+            f(i, false);
         }
         if let Some(idx) = self.by_service.get(service) {
             for &i in &idx.patterns {
-                f(i);
+                f(i, false);
             }
             if let Some(list) = idx.exact.get(name) {
                 for &i in list {
-                    f(i);
+                    f(i, true);
                 }
             }
         }
@@ -371,7 +377,7 @@ fn compile_resource(text: &str, side: Side, vars: bool) -> ResourcePattern {
         return ResourcePattern::All;
     }
     if let Some((fields, resource)) = compile_arn(text, vars, false) {
-        return ResourcePattern::Arn { fields, resource };
+        return arn_pattern(fields, resource);
     }
     match side {
         Side::Resource => ResourcePattern::Never,
@@ -380,9 +386,28 @@ fn compile_resource(text: &str, side: Side, vars: bool) -> ResourcePattern {
             let colons = text.matches(':').count();
             let padded = format!("{text}{}", ":*".repeat(5usize.saturating_sub(colons)));
             compile_arn(&padded, vars, false)
-                .map(|(fields, resource)| ResourcePattern::Arn { fields, resource })
+                .map(|(fields, resource)| arn_pattern(fields, resource))
                 .unwrap_or(ResourcePattern::Never)
         }
+    }
+}
+
+/// [`compile_resource`] for the engine's tests.
+#[cfg(test)]
+pub(crate) fn compile_resource_for_tests(text: &str, side: Side) -> ResourcePattern {
+    compile_resource(text, side, false)
+}
+
+fn arn_pattern(fields: Box<[Glob; 5]>, resource: Glob) -> ResourcePattern {
+    let literal: Option<Vec<&str>> = fields
+        .iter()
+        .map(|g| g.as_literal().filter(|t| !t.contains(':')))
+        .collect();
+    let prefix = literal.map(|l| format!("{}:", l.join(":")).into_boxed_str());
+    ResourcePattern::Arn {
+        fields,
+        resource,
+        prefix,
     }
 }
 

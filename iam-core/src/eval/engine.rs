@@ -145,7 +145,18 @@ fn resource_matches(st: &CompiledStatement, q: &Query<'_>) -> Option<bool> {
         let hit = match p {
             ResourcePattern::All => Some(true),
             ResourcePattern::Never => Some(false),
-            ResourcePattern::Arn { fields, resource } => match &q.parts {
+            ResourcePattern::Arn {
+                fields,
+                resource,
+                prefix,
+            } => match &q.parts {
+                // The five fields are plain text: the resource's text must start with them.
+                Some(_) if prefix.is_some() => {
+                    match prefix.as_deref().and_then(|p| q.resource.strip_prefix(p)) {
+                        Some(rest) => resource.matches(rest, &vars),
+                        None => Some(false),
+                    }
+                }
                 Some(parts) => arn_matches(fields, resource, parts, &vars),
                 // `*` (wildcard-only actions) and non-ARN resources match only `*`.
                 None => Some(false),
@@ -246,15 +257,17 @@ fn not_principal_lists(
 }
 
 /// Evaluates one statement. `principal_required`: the layer's statements name principals
-/// (resource policies, RCPs); a statement there without one never matches.
+/// (resource policies, RCPs); a statement there without one never matches. `action_matched`:
+/// the caller already knows that the statement's `Action` names the request's action.
 pub(crate) fn statement_match(
     st: &CompiledStatement,
     q: &Query<'_>,
     principal_required: bool,
+    action_matched: bool,
     mut on_condition: impl FnMut(usize, Tri),
 ) -> StatementMatch {
     let mut m = StatementMatch {
-        action: action_matches(st, q.req),
+        action: action_matched || action_matches(st, q.req),
         resource: None,
         principal: None,
         principal_failed: false,
@@ -516,11 +529,11 @@ pub(crate) fn scan<O: Observer>(
 ) -> PolicyFacts {
     let mut facts = PolicyFacts::default();
     let exhaustive = obs.exhaustive();
-    let mut visit = |i: u32| {
+    let mut visit = |i: u32, action_matched: bool| {
         let Some(st) = policy.statements.get(i as usize) else {
             return;
         };
-        let m = statement_match(st, q, principal_required, |_, _| {});
+        let m = statement_match(st, q, principal_required, action_matched, |_, _| {});
         obs.statement(layer, policy_index, i as usize, policy, q, &m);
         match (st.effect, m.verdict()) {
             (_, Tri::False) => {}
@@ -545,7 +558,7 @@ pub(crate) fn scan<O: Observer>(
     };
     if exhaustive {
         for i in 0..policy.statements.len() as u32 {
-            visit(i);
+            visit(i, false);
         }
     } else {
         policy.for_candidates(q.req.service_lower(), q.req.name_lower(), visit);
@@ -806,4 +819,57 @@ pub(crate) fn decide<O: Observer>(
         }
     }
     result.unwrap_or(Outcome::new(Decision::ImplicitDeny, None, None))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::eval::compile::{compile_resource_for_tests, Side};
+    use proptest::prelude::*;
+
+    /// The resource part of ARN-like text from a small alphabet, so that colons, stars and
+    /// question marks meet often.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![Just("a"), Just(":"), Just("/"), Just("b")],
+            0..6,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![Just("a"), Just(":"), Just("*"), Just("?"), Just("b")],
+            0..6,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// A pattern whose five leading fields are plain text matches by one prefix comparison;
+        /// that must agree with matching field by field.
+        #[test]
+        fn prefix_matching_agrees_with_field_matching(
+            fields in proptest::collection::vec(prop_oneof![Just(""), Just("aws"), Just("s3"), Just("a*"), Just("1")], 4),
+            res_fields in proptest::collection::vec(prop_oneof![Just(""), Just("aws"), Just("s3"), Just("ab"), Just("1")], 4),
+            tail in pattern(),
+            res_tail in text(),
+        ) {
+            let pattern = format!("arn:{}:{tail}", fields.join(":"));
+            let resource = format!("arn:{}:{res_tail}", res_fields.join(":"));
+            let compiled = compile_resource_for_tests(&pattern, Side::Identity);
+            let ResourcePattern::Arn { fields: f, resource: r, prefix } = &compiled else {
+                return Err(TestCaseError::fail("not an ARN pattern"));
+            };
+            let parts = ArnParts::parse(&resource).unwrap();
+            let by_fields = arn_matches(f, r, &parts, &NoVars);
+            let via_prefix = match prefix {
+                Some(p) => resource.strip_prefix(&**p).map_or(Some(false), |rest| r.matches(rest, &NoVars)),
+                None => by_fields,
+            };
+            prop_assert_eq!(prefix.is_some(), !fields.iter().any(|f| f.contains('*')));
+            prop_assert_eq!(via_prefix, by_fields, "{} against {}", pattern, resource);
+        }
+    }
 }

@@ -333,8 +333,30 @@ impl<S: AsRef<str>> From<Vec<S>> for ContextValue {
 /// so a request with thousands of keys stays linear to build and to evaluate.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    entries: Vec<(Box<str>, ContextValue)>,
+    /// `(key, value)`; the key's text is the key as written followed by its lower-cased copy
+    /// (see [`KeyText`]), so a lookup compares bytes without allocating one more string per key.
+    entries: Vec<(KeyText, ContextValue)>,
     index: Option<HashMap<Box<str>, usize>>,
+}
+
+/// A context key as written and lower-cased, in one allocation: `written ++ lower`. ASCII
+/// lower-casing keeps the length, so each half is valid UTF-8 and the split is at `len / 2`.
+#[derive(Debug, Clone)]
+struct KeyText(Box<str>);
+
+impl KeyText {
+    fn new(key: &str) -> KeyText {
+        let mut text = String::with_capacity(key.len() * 2);
+        text.push_str(key);
+        text.extend(key.chars().map(|c| c.to_ascii_lowercase()));
+        KeyText(text.into_boxed_str())
+    }
+    fn written(&self) -> &str {
+        self.0.get(..self.0.len() / 2).unwrap_or("")
+    }
+    fn lower(&self) -> &str {
+        self.0.get(self.0.len() / 2..).unwrap_or("")
+    }
 }
 
 impl PartialEq for Context {
@@ -343,7 +365,7 @@ impl PartialEq for Context {
             && self
                 .entries
                 .iter()
-                .all(|(k, v)| other.get(k).is_some_and(|o| o == v))
+                .all(|(k, v)| other.get(k.written()).is_some_and(|o| o == v))
     }
 }
 
@@ -361,11 +383,11 @@ impl Context {
         let value = value.into();
         if let Some(i) = self.position(key) {
             if let Some(entry) = self.entries.get_mut(i) {
-                *entry = (key.into(), value);
+                *entry = (KeyText::new(key), value);
             }
             return;
         }
-        self.entries.push((key.into(), value));
+        self.entries.push((KeyText::new(key), value));
         let n = self.entries.len();
         if let Some(index) = &mut self.index {
             index.insert(key.to_ascii_lowercase().into_boxed_str(), n - 1);
@@ -374,7 +396,7 @@ impl Context {
                 self.entries
                     .iter()
                     .enumerate()
-                    .map(|(i, (k, _))| (k.to_ascii_lowercase().into_boxed_str(), i))
+                    .map(|(i, (k, _))| (k.lower().into(), i))
                     .collect(),
             );
         }
@@ -383,20 +405,23 @@ impl Context {
     /// Where `key` (any letter case) is in `entries`.
     fn position(&self, key: &str) -> Option<usize> {
         // Only the hash index needs a lower-cased key; the scan compares without case.
-        if self.index.is_some() && key.bytes().any(|b| b.is_ascii_uppercase()) {
-            return self.position_lower(&key.to_ascii_lowercase());
+        match &self.index {
+            Some(_) if key.bytes().any(|b| b.is_ascii_uppercase()) => {
+                self.position_lower(&key.to_ascii_lowercase())
+            }
+            Some(_) => self.position_lower(key),
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| k.lower().eq_ignore_ascii_case(key)),
         }
-        self.position_lower(key)
     }
 
     /// Where a key that is already lower-case is in `entries` (no allocation).
     fn position_lower(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => self
-                .entries
-                .iter()
-                .position(|(k, _)| k.len() == key.len() && k.eq_ignore_ascii_case(key)),
+            None => self.entries.iter().position(|(k, _)| k.lower() == key),
         }
     }
 
@@ -414,7 +439,7 @@ impl Context {
 
     /// Every `(key as written, value)`, sorted by key.
     pub fn entries(&self) -> Vec<(&str, &ContextValue)> {
-        let mut v: Vec<_> = self.entries.iter().map(|(k, v)| (&**k, v)).collect();
+        let mut v: Vec<_> = self.entries.iter().map(|(k, v)| (k.written(), v)).collect();
         v.sort_by_key(|(k, _)| k.to_ascii_lowercase());
         v
     }
