@@ -344,11 +344,12 @@ impl Policy {
 
 fn context_value(v: &Bound<'_, PyAny>) -> PyResult<ContextValue> {
     fn scalar(v: &Bound<'_, PyAny>) -> PyResult<Scalar> {
-        if let Ok(b) = v.extract::<bool>() {
-            return Ok(Scalar::new(if b { "true" } else { "false" }));
-        }
+        // Strings first: nearly every context value is one.
         if let Ok(s) = v.downcast::<PyString>() {
             return Ok(Scalar::new(s.to_cow()?));
+        }
+        if let Ok(b) = v.extract::<bool>() {
+            return Ok(Scalar::new(if b { "true" } else { "false" }));
         }
         if let Ok(i) = v.extract::<i64>() {
             return Ok(Scalar::new(i.to_string()));
@@ -506,29 +507,64 @@ impl Request {
     }
 }
 
-/// The decision for one request; the explanation is computed on first use.
-#[pyclass(module = "iam_core._native", frozen, name = "Result")]
+/// The decision for one request; the explanation is computed on first use. The result keeps
+/// its policy set and request, so it pickles as those and is decided again when unpickled.
+#[pyclass(module = "iam_core._native", frozen, freelist = 256, name = "Result")]
 pub struct EvalResult {
-    set: Arc<iam_core::eval::PolicySet>,
-    request: Arc<iam_core::eval::Request>,
+    set: Py<PolicySet>,
+    request: Py<Request>,
     outcome: Outcome,
     trace: bool,
-    explained: OnceLock<EvaluationResult>,
+    explained: OnceLock<Box<EvaluationResult>>,
+    dict: OnceLock<PyObject>,
 }
 
 impl EvalResult {
-    fn explained(&self) -> &EvaluationResult {
-        self.explained
-            .get_or_init(|| self.set.evaluate(&self.request, self.trace))
+    fn new(set: Py<PolicySet>, request: Py<Request>, outcome: Outcome, trace: bool) -> Self {
+        EvalResult {
+            set,
+            request,
+            outcome,
+            trace,
+            explained: OnceLock::new(),
+            dict: OnceLock::new(),
+        }
     }
+
+    fn explained(&self) -> &EvaluationResult {
+        self.explained.get_or_init(|| {
+            Box::new(
+                self.set
+                    .get()
+                    .inner
+                    .evaluate(&self.request.get().inner, self.trace),
+            )
+        })
+    }
+}
+
+/// Escapes text for HTML.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[pymethods]
 impl EvalResult {
     /// `allow`, `explicitDeny` or `implicitDeny`.
     #[getter]
-    fn decision(&self) -> &'static str {
-        self.outcome.decision().as_str()
+    fn decision<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        decision_str(py, self.outcome.decision())
     }
     /// Whether the request is allowed.
     #[getter]
@@ -545,6 +581,28 @@ impl EvalResult {
     fn to_json(&self) -> String {
         serde_json::to_string(self.explained()).unwrap_or_default()
     }
+    /// The full explanation as a dict (the JSON of [`to_json`](Self::to_json)); the same dict on
+    /// every call.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<PyObject> {
+        if let Some(d) = self.dict.get() {
+            return Ok(d.clone_ref(py));
+        }
+        let d = py
+            .import("json")?
+            .call_method1("loads", (self.to_json(),))?
+            .unbind();
+        Ok(self.dict.get_or_init(|| d).clone_ref(py))
+    }
+    /// The statements that decided, as dicts (effect, layer, policy, statement, location).
+    #[getter]
+    fn decisive(&self, py: Python<'_>) -> PyResult<PyObject> {
+        Ok(self.to_dict(py)?.bind(py).get_item("decisive")?.unbind())
+    }
+    /// Statements that could not be evaluated, with the reason.
+    #[getter]
+    fn unevaluable(&self, py: Python<'_>) -> PyResult<PyObject> {
+        Ok(self.to_dict(py)?.bind(py).get_item("unevaluable")?.unbind())
+    }
     /// A short human explanation.
     fn summary(&self) -> String {
         self.explained().summary()
@@ -554,13 +612,102 @@ impl EvalResult {
     fn missing_context_keys(&self) -> Vec<String> {
         self.explained().missing_context_keys().to_vec()
     }
+    /// A human explanation: the summary, each decisive statement with its line, missing context
+    /// keys and statements that could not be evaluated.
+    fn explain(&self) -> String {
+        let e = self.explained();
+        let mut lines = vec![e.summary()];
+        for s in e.decisive() {
+            lines.push(format!(
+                "  {} {} statement {}{} of `{}` at line {}",
+                s.effect().as_str(),
+                s.layer(),
+                s.statement_index(),
+                s.sid().map(|sid| format!(" ({sid})")).unwrap_or_default(),
+                s.policy_name(),
+                s.location().line()
+            ));
+        }
+        if !e.missing_context_keys().is_empty() {
+            lines.push(format!(
+                "  context keys read but not supplied: {}",
+                e.missing_context_keys().join(", ")
+            ));
+        }
+        for u in e.unevaluable() {
+            lines.push(format!(
+                "  could not evaluate {} statement {}: {}",
+                u.statement().layer(),
+                u.statement().statement_index(),
+                u.reason()
+            ));
+        }
+        lines.join("\n")
+    }
     fn __repr__(&self) -> String {
         format!("<Result {}>", self.outcome.decision())
     }
+    /// The decision and its decisive statements as HTML (Jupyter).
+    fn _repr_html_(&self) -> String {
+        let e = self.explained();
+        let colour = if e.allowed() { "#1a7f37" } else { "#cf222e" };
+        let rows: String = e
+            .decisive()
+            .iter()
+            .map(|s| {
+                format!(
+                    "<tr><td><b>{}</b></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    s.effect().as_str(),
+                    escape_html(&s.layer().to_string()),
+                    escape_html(s.policy_name()),
+                    escape_html(
+                        &s.sid()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| s.statement_index().to_string())
+                    ),
+                    s.location().line()
+                )
+            })
+            .collect();
+        let table = if rows.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<table><thead><tr><th>effect</th><th>layer</th><th>policy</th>\
+                 <th>statement</th><th>line</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
+        };
+        format!(
+            "<p style=\"color:{colour}\"><b>{}</b></p>{table}",
+            escape_html(&e.summary())
+        )
+    }
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(PyObject, PyObject)> {
+        let py = slf.py();
+        let r = slf.get();
+        let restore = py.import("iam_core._native")?.getattr("_decide_again")?;
+        let args = (r.set.clone_ref(py), r.request.clone_ref(py), r.trace)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind();
+        Ok((restore.unbind(), args))
+    }
 }
 
-/// A compiled set of policies for evaluating many requests.
-#[pyclass(module = "iam_core._native", frozen, name = "PolicySet")]
+/// Unpickles a [`EvalResult`]: evaluates its request against its policy set again.
+#[pyfunction]
+fn _decide_again(
+    set: Bound<'_, PolicySet>,
+    request: Bound<'_, Request>,
+    trace: bool,
+) -> EvalResult {
+    let outcome = set.get().inner.decide(&request.get().inner);
+    EvalResult::new(set.unbind(), request.unbind(), outcome, trace)
+}
+
+/// A compiled set of policies for evaluating many requests. The package's `iam_core.PolicySet`
+/// subclasses it to take policies in every form; its methods are these, without a Python layer.
+#[pyclass(module = "iam_core._native", frozen, subclass, name = "PolicySet")]
 pub struct PolicySet {
     inner: Arc<iam_core::eval::PolicySet>,
     args: PyObject,
@@ -628,34 +775,69 @@ impl PolicySet {
         })
     }
 
-    /// Evaluates one request. The decision is computed now; the explanation on first use.
-    #[pyo3(signature = (request, trace = false))]
-    fn evaluate(&self, request: PyRef<'_, Request>, trace: bool) -> EvalResult {
-        let outcome = self.inner.decide(&request.inner);
-        EvalResult {
-            set: Arc::clone(&self.inner),
-            request: Arc::clone(&request.inner),
+    /// Evaluates one request: a prebuilt `Request`, or the keyword arguments of the package's
+    /// `PolicySet.request` (`principal=`, `action=`, `resource=`, `context=`, …). The decision is
+    /// computed now; the explanation on first use.
+    #[pyo3(signature = (request = None, *, trace = false, **kwargs))]
+    fn evaluate(
+        slf: &Bound<'_, Self>,
+        request: Option<&Bound<'_, Request>>,
+        trace: bool,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<EvalResult> {
+        let py = slf.py();
+        let request = match (request, kwargs) {
+            (Some(r), None) => r.clone(),
+            (Some(_), Some(_)) => {
+                return Err(request_error(
+                    py,
+                    "request",
+                    "give a Request or keyword arguments, not both",
+                ))
+            }
+            (None, kwargs) => {
+                let has = |k: &str| {
+                    kwargs
+                        .and_then(|d| d.get_item(k).ok().flatten())
+                        .is_some_and(|v| !v.is_none())
+                };
+                if !has("principal") || !has("action") {
+                    return Err(request_error(
+                        py,
+                        "action",
+                        "evaluate needs a Request or principal= and action=",
+                    ));
+                }
+                // The package's `request` converts the keyword arguments (resources, context
+                // values, the current time).
+                slf.call_method("request", (), kwargs)?
+                    .downcast_into::<Request>()?
+            }
+        };
+        let outcome = slf.get().inner.decide(&request.get().inner);
+        Ok(EvalResult::new(
+            slf.clone().unbind(),
+            request.unbind(),
             outcome,
             trace,
-            explained: OnceLock::new(),
-        }
+        ))
     }
 
     /// Evaluates many requests, releasing the GIL while the engine works.
-    fn evaluate_many(&self, py: Python<'_>, requests: Vec<PyRef<'_, Request>>) -> Vec<EvalResult> {
-        let reqs: Vec<Arc<iam_core::eval::Request>> =
-            requests.iter().map(|r| Arc::clone(&r.inner)).collect();
-        let set = Arc::clone(&self.inner);
+    fn evaluate_many(slf: &Bound<'_, Self>, requests: Vec<Bound<'_, Request>>) -> Vec<EvalResult> {
+        let py = slf.py();
+        let reqs: Vec<Arc<iam_core::eval::Request>> = requests
+            .iter()
+            .map(|r| Arc::clone(&r.get().inner))
+            .collect();
+        let set = Arc::clone(&slf.get().inner);
         let outcomes: Vec<Outcome> =
             py.allow_threads(|| reqs.iter().map(|r| set.decide(r)).collect());
-        reqs.into_iter()
+        requests
+            .into_iter()
             .zip(outcomes)
-            .map(|(request, outcome)| EvalResult {
-                set: Arc::clone(&self.inner),
-                request,
-                outcome,
-                trace: false,
-                explained: OnceLock::new(),
+            .map(|(request, outcome)| {
+                EvalResult::new(slf.clone().unbind(), request.unbind(), outcome, false)
             })
             .collect()
     }
@@ -686,6 +868,12 @@ impl PolicySet {
         let _ = request;
     }
 
+    /// The arguments it was built with (named native policies), for pickling.
+    #[getter]
+    fn _args(&self, py: Python<'_>) -> PyObject {
+        self.args.clone_ref(py)
+    }
+
     fn __repr__(&self) -> String {
         let layers: Vec<String> = self.inner.layers().iter().map(|l| l.to_string()).collect();
         format!("<PolicySet {}>", layers.join(", "))
@@ -693,11 +881,28 @@ impl PolicySet {
 
     fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(PyObject, PyObject)> {
         let py = slf.py();
-        Ok((
-            py.get_type::<PolicySet>().into_any().unbind(),
-            slf.get().args.clone_ref(py),
-        ))
+        let restore = py.import("iam_core._native")?.getattr("_policy_set")?;
+        let args = (slf.get_type(), slf.get().args.clone_ref(py))
+            .into_pyobject(py)?
+            .into_any()
+            .unbind();
+        Ok((restore.unbind(), args))
     }
+}
+
+/// Unpickles a [`PolicySet`] (or the package's subclass): compiles the named policies again.
+#[pyfunction]
+fn _policy_set<'py>(
+    cls: &Bound<'py, pyo3::types::PyType>,
+    args: &Bound<'py, PyTuple>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let base = cls.py().get_type::<PolicySet>();
+    base.getattr("__new__")?.call1(PyTuple::new(
+        cls.py(),
+        std::iter::once(cls.clone().into_any())
+            .chain(args.iter())
+            .collect::<Vec<_>>(),
+    )?)
 }
 
 fn decision_str(py: Python<'_>, d: Decision) -> Bound<'_, PyString> {
@@ -736,5 +941,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EvalResult>()?;
     m.add_function(wrap_pyfunction!(expand, m)?)?;
     m.add_function(wrap_pyfunction!(catalog_date, m)?)?;
+    m.add_function(wrap_pyfunction!(_decide_again, m)?)?;
+    m.add_function(wrap_pyfunction!(_policy_set, m)?)?;
     Ok(())
 }

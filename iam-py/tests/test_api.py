@@ -128,6 +128,31 @@ def test_everything_pickles():
     assert r2.decision == "allow" and r2.decisive == r.decisive
     err = pickle.loads(pickle.dumps(RequestError("x: y", "x")))
     assert err.field == "x"
+    # A result pickles as its policy set and request and is decided again: the same decision and
+    # explanation, and the set comes back as the package's class.
+    assert isinstance(ps2, PolicySet) and r2.explain() == r.explain() and r2.to_dict() == r.to_dict()
+    denied = ps.evaluate(PolicySet.request(ALICE, "s3:GetObject", now=1_800_000_000))
+    assert pickle.loads(pickle.dumps(denied)).to_dict() == denied.to_dict()
+
+
+def test_evaluate_is_the_native_method():
+    # No Python layer between a caller and the engine on the hot path.
+    from iam_core import _native
+    assert PolicySet.evaluate is _native.PolicySet.evaluate
+    assert PolicySet.decide is _native.PolicySet.decide
+    assert iam_core.Result is _native.Result
+    ps = PolicySet(identity=[ADMIN])
+    req = PolicySet.request(ALICE, "s3:GetObject")
+    assert type(ps.evaluate(req)) is iam_core.Result
+    with pytest.raises(RequestError) as e:
+        ps.evaluate(req, principal=ALICE, action="s3:GetObject")
+    assert e.value.field == "request"
+    with pytest.raises(RequestError):
+        ps.evaluate(action="s3:GetObject")
+    with pytest.raises(TypeError):
+        ps.evaluate("not a request")
+    r = ps.evaluate(req, trace=True)
+    assert r.to_dict()["trace"] and r.to_dict() is r.to_dict()
 
 
 def _decide(args):

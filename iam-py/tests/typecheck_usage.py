@@ -15,7 +15,11 @@ def usage() -> None:
     decision: str = r.decision
     blocked: Optional[str] = r.blocked_by
     many: List[Result] = ps.evaluate_many([req])
+    by_keywords: Result = ps.evaluate(principal="arn:aws:iam::111122223333:user/alice",
+                                      action="s3:GetObject", context={"aws:SecureTransport": True})
+    text: str = by_keywords.explain()
+    keys: List[str] = r.missing_context_keys
     date: str = iam_core.catalog_date()
     pairs = iam_core.expand("s3:Get*")
     first: str = pairs[0][0]
-    _ = (line, decision, blocked, many, date, first)
+    _ = (line, decision, blocked, many, date, first, text, keys)

@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import _native
 from .errors import IamError, ParseError, RequestError
-from ._native import Diagnostic, Request, Statement, catalog_date, expand
+from ._native import Diagnostic, Request, Result, Statement, catalog_date, expand
 
 __version__: str = _native.__version__
 
@@ -143,135 +143,29 @@ def _one(item: Any, default: str, policy_type: str) -> Optional[Tuple[str, Any]]
     return (default if name == f"{default}[0]" else name, p)
 
 
-class Result:
-    """The decision for one request. The explanation is computed the first time it is read."""
-
-    __slots__ = ("_native", "_explained")
-
-    def __init__(self, native: Any) -> None:
-        self._native = native
-        self._explained: Optional[Dict[str, Any]] = None
-
-    @property
-    def decision(self) -> str:
-        """``allow``, ``explicitDeny`` or ``implicitDeny``."""
-        return self._native.decision
-
-    @property
-    def allowed(self) -> bool:
-        return self._native.allowed
-
-    @property
-    def blocked_by(self) -> Optional[str]:
-        """For a deny, the layer that decided it (``identity``, ``resource``, ``scp[0]``, …)."""
-        return self._native.blocked_by
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The full explanation: decisive statements, layers, missing context keys, unevaluable
-        statements, per-resource decisions (and the trace if requested)."""
-        if self._explained is None:
-            self._explained = json.loads(self._native.to_json())
-        return self._explained
-
-    @property
-    def decisive(self) -> List[Dict[str, Any]]:
-        return self.to_dict()["decisive"]
-
-    @property
-    def missing_context_keys(self) -> List[str]:
-        return self._native.missing_context_keys
-
-    @property
-    def unevaluable(self) -> List[Dict[str, Any]]:
-        return self.to_dict()["unevaluable"]
-
-    def explain(self) -> str:
-        """A human explanation of the decision."""
-        d = self.to_dict()
-        lines = [self._native.summary()]
-        for s in d["decisive"]:
-            lines.append("  {} {} statement {}{} of `{}` at line {}".format(
-                s["effect"], s["layer"], s["statementIndex"],
-                f" ({s['sid']})" if s.get("sid") else "", s["policyName"], s["location"]["start"]["line"]))
-        if d["missingContextKeys"]:
-            lines.append("  context keys read but not supplied: " + ", ".join(d["missingContextKeys"]))
-        for u in d["unevaluable"]:
-            lines.append("  could not evaluate {} statement {}: {}".format(
-                u["statement"]["layer"], u["statement"]["statementIndex"], u["reason"]))
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return f"<Result {self.decision}>"
-
-    def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.allowed else "#cf222e"
-        rows = "".join(
-            "<tr><td><b>{}</b></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
-                html.escape(s["effect"]), html.escape(s["layer"]), html.escape(s["policyName"]),
-                html.escape(s.get("sid") or str(s["statementIndex"])), s["location"]["start"]["line"])
-            for s in self.decisive)
-        table = ("<table><thead><tr><th>effect</th><th>layer</th><th>policy</th><th>statement</th>"
-                 "<th>line</th></tr></thead><tbody>" + rows + "</tbody></table>") if rows else ""
-        return '<p style="color:{}"><b>{}</b></p>{}'.format(colour, html.escape(self._native.summary()), table)
-
-    def __reduce__(self):
-        return (_Explained, (self.decision, self.blocked_by, self.to_dict()))
-
-
-class _Explained(Result):
-    """A result restored from a pickle: the explanation travels with it."""
-
-    __slots__ = ("_decision", "_blocked")
-
-    def __init__(self, decision: str, blocked_by: Optional[str], explained: Dict[str, Any]) -> None:
-        self._native = None
-        self._decision = decision
-        self._blocked = blocked_by
-        self._explained = explained
-
-    @property
-    def decision(self) -> str:
-        return self._decision
-
-    @property
-    def allowed(self) -> bool:
-        return self._decision == "allow"
-
-    @property
-    def blocked_by(self) -> Optional[str]:
-        return self._blocked
-
-    @property
-    def missing_context_keys(self) -> List[str]:
-        return list(self.to_dict()["missingContextKeys"])
-
-    def explain(self) -> str:
-        return "{} (restored)\n".format(self._decision) + "\n".join(
-            "  {} statement {}".format(s["layer"], s["statementIndex"]) for s in self.decisive)
-
-    def _repr_html_(self) -> str:
-        return "<p><b>{}</b></p>".format(html.escape(self._decision))
-
-    def __reduce__(self):
-        return (_Explained, (self._decision, self._blocked, self._explained))
-
-
-class PolicySet:
+class PolicySet(_native.PolicySet):
     """The policies that apply to a principal and a resource, compiled once for many
-    evaluations. Each argument takes Policy objects, JSON text, dicts, or ``(name, policy)``."""
+    evaluations. Each argument takes Policy objects, JSON text, dicts, or ``(name, policy)``.
 
-    __slots__ = ("_native",)
+    ``evaluate``, ``decide`` and ``decide_many`` are the native methods themselves (no Python
+    layer): ``evaluate(request)`` with a prebuilt :class:`Request`, or
+    ``evaluate(principal=…, action=…, resource=…, context=…, trace=False, …)`` with the keyword
+    arguments of :meth:`request`. Each returns a :class:`Result`.
+    """
 
-    def __init__(
-        self,
+    __slots__ = ()
+
+    def __new__(
+        cls,
         identity: Any = None,
         resource: Any = None,
         permissions_boundary: Any = None,
         session: Any = None,
         scps: Optional[Sequence[Any]] = None,
         rcps: Optional[Sequence[Any]] = None,
-    ) -> None:
-        self._native = _native.PolicySet(
+    ) -> "PolicySet":
+        return super().__new__(
+            cls,
             _named(identity, "identity", "identity"),
             _one(resource, "resource", "resource"),
             _one(permissions_boundary, "permissionsBoundary", "permissions-boundary"),
@@ -292,27 +186,7 @@ class PolicySet:
                        wildcard_only_action, int(time.time() if now is None else now), principal_account,
                        federating_user)
 
-    def evaluate(self, request: Optional[Request] = None, *, principal: Optional[str] = None,
-                 action: Optional[str] = None, resource: Union[None, str, Sequence[str]] = None,
-                 context: Optional[Mapping[str, Any]] = None, trace: bool = False, **kwargs: Any) -> Result:
-        """Evaluates one request: a prebuilt :class:`Request`, or the keyword arguments of
-        :meth:`request`."""
-        if request is None:
-            if principal is None or action is None:
-                raise RequestError("evaluate needs a Request or principal= and action=", "action")
-            request = self.request(principal, action, resource, context, **kwargs)
-        return Result(self._native.evaluate(request, trace))
-
-    def decide(self, request: Request) -> str:
-        """The decision only (``allow``, ``explicitDeny``, ``implicitDeny``) for a prebuilt
-        :class:`Request`: the fastest call, for hot loops."""
-        return self._native.decide(request)
-
-    def decide_many(self, requests: Sequence[Request]) -> List[str]:
-        """The decisions of many prebuilt requests, with the GIL released."""
-        return self._native.decide_many(list(requests))
-
-    def evaluate_many(self, requests: Any) -> Any:
+    def evaluate_many(self, requests: Any) -> Any:  # type: ignore[override]
         """Evaluates many requests with the GIL released. Takes Request objects or dicts with the
         keyword arguments of :meth:`request`; returns a list of :class:`Result`. A pandas
         DataFrame (columns principal, action, resource, context) gives a DataFrame with
@@ -331,22 +205,7 @@ class PolicySet:
             return out
         now = int(time.time())
         built = [r if isinstance(r, Request) else self.request(now=now, **_clean(r)) for r in requests]
-        return [Result(n) for n in self._native.evaluate_many(built)]
-
-    def _noop(self) -> None:
-        self._native.noop()
-
-    def __repr__(self) -> str:
-        return repr(self._native)
-
-    def __reduce__(self):
-        return (_restore_set, (self._native,))
-
-
-def _restore_set(native: Any) -> PolicySet:
-    s = PolicySet.__new__(PolicySet)
-    s._native = native
-    return s
+        return super().evaluate_many(built)
 
 
 def _clean(row: Mapping[str, Any]) -> Dict[str, Any]:
@@ -365,11 +224,19 @@ def _resources(resource: Union[None, str, Sequence[str]]) -> Any:
 def _context(context: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     if context is None:
         return None
+    if all(type(v) in _PLAIN for v in context.values()):
+        return context if isinstance(context, dict) else dict(context)
     out: Dict[str, Any] = {}
     for k, v in context.items():
-        if hasattr(v, "isoformat") and not isinstance(v, str):  # datetime, date
+        if type(v) in _PLAIN:
+            pass
+        elif hasattr(v, "isoformat"):  # datetime, date, pandas Timestamp
             v = v.isoformat()
         elif isinstance(v, (set, frozenset)):
             v = sorted(v)
         out[k] = v
     return out
+
+
+# Context value types the native module reads as they are.
+_PLAIN = (str, bool, int, float, list, tuple)
