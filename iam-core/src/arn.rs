@@ -62,6 +62,37 @@ impl<'a> ArnParts<'a> {
     }
 }
 
+/// Where [`ArnParts::parse`] cut an ARN (the first four colons after `arn:`), kept by a request so
+/// that deciding it again does not search for them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ArnCuts([u32; 4]);
+
+impl ArnCuts {
+    /// The cuts of `text`, if it is a complete ARN (and shorter than 4 GiB).
+    pub(crate) fn of(text: &str) -> Option<ArnCuts> {
+        let p = ArnParts::parse(text)?;
+        let a = p.partition.len();
+        let b = a + 1 + p.service.len();
+        let c = b + 1 + p.region.len();
+        let d = c + 1 + p.account.len();
+        let n = |x: usize| u32::try_from(x).ok();
+        Some(ArnCuts([n(a)?, n(b)?, n(c)?, n(d)?]))
+    }
+
+    /// The parts of `text`, which must be the text these cuts were made from.
+    pub(crate) fn parts(self, text: &str) -> Option<ArnParts<'_>> {
+        let rest = text.get(4..)?;
+        let [a, b, c, d] = self.0.map(|x| x as usize);
+        Some(ArnParts {
+            partition: rest.get(..a)?,
+            service: rest.get(a + 1..b)?,
+            region: rest.get(b + 1..c)?,
+            account: rest.get(c + 1..d)?,
+            resource: rest.get(d + 1..)?,
+        })
+    }
+}
+
 /// Why a resource string is not an acceptable ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ArnProblem {
@@ -99,6 +130,23 @@ pub(crate) fn check_resource(text: &str) -> Result<(), ArnProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_cuts_give_the_parsed_parts() {
+        for text in [
+            "arn:aws:s3:::bucket/key",
+            "arn:aws-cn:ec2:cn-north-1:111122223333:instance/i-1",
+            "arn:aws:iam::111122223333:user/ünï/cödé:x",
+            "arn:aws:s3:::",
+            "arn::::",
+            "arn:aws:s3::",
+            "not-an-arn",
+            "*",
+        ] {
+            let kept = ArnCuts::of(text).and_then(|c| c.parts(text));
+            assert_eq!(kept, ArnParts::parse(text), "{text}");
+        }
+    }
 
     #[test]
     fn splits_six_fields_keeping_colons_in_the_resource() {

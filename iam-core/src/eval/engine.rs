@@ -791,12 +791,11 @@ pub(crate) fn decide<O: Observer>(
 ) -> Outcome {
     let mut result: Option<Outcome> = None;
     let resources = req.resources();
-    let star: [Box<str>; 0] = [];
-    let mut eval_one = |resource: &str| {
+    let mut eval_one = |index: usize, resource: &str| {
         let q = Query {
             req,
             resource,
-            parts: ArnParts::parse(resource),
+            parts: req.resource_parts(index, resource),
             has_boundary: set.boundary.is_some(),
         };
         let o = decide_resource(set, &q, obs);
@@ -812,10 +811,10 @@ pub(crate) fn decide<O: Observer>(
         }
     };
     if resources.is_empty() {
-        eval_one("*");
+        eval_one(usize::MAX, "*");
     } else {
-        for r in resources.iter().chain(star.iter()) {
-            eval_one(r);
+        for (i, r) in resources.iter().enumerate() {
+            eval_one(i, r);
         }
     }
     result.unwrap_or(Outcome::new(Decision::ImplicitDeny, None, None))

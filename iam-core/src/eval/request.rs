@@ -348,7 +348,10 @@ impl KeyText {
     fn new(key: &str) -> KeyText {
         let mut text = String::with_capacity(key.len() * 2);
         text.push_str(key);
-        text.extend(key.chars().map(|c| c.to_ascii_lowercase()));
+        text.push_str(key);
+        if let Some(lower) = text.get_mut(key.len()..) {
+            lower.make_ascii_lowercase();
+        }
         KeyText(text.into_boxed_str())
     }
     fn written(&self) -> &str {
@@ -464,6 +467,9 @@ pub struct Request {
     /// Where the `:` is in `action_lower`.
     colon: usize,
     resources: Vec<Box<str>>,
+    /// Where the first resource's ARN is cut, found once when it is added (most requests name
+    /// one resource).
+    first_arn: Option<crate::arn::ArnCuts>,
     context: Context,
     resource_account: Option<Box<str>>,
     principal_account: Option<Box<str>>,
@@ -545,6 +551,7 @@ impl Request {
             action_lower: action.to_ascii_lowercase().into_boxed_str(),
             action: action.into(),
             resources: Vec::new(),
+            first_arn: None,
             context: Context::new(),
             resource_account: None,
             principal_account: None,
@@ -557,8 +564,19 @@ impl Request {
 
     /// Adds a resource (an ARN, or `*`).
     pub fn resource(mut self, resource: &str) -> Self {
+        if self.resources.is_empty() {
+            self.first_arn = crate::arn::ArnCuts::of(resource);
+        }
         self.resources.push(resource.into());
         self
+    }
+
+    /// The parts of resource `index` of [`resources`](Self::resources), whose text is `text`.
+    pub(crate) fn resource_parts<'t>(&self, index: usize, text: &'t str) -> Option<ArnParts<'t>> {
+        match self.first_arn {
+            Some(cuts) if index == 0 => cuts.parts(text),
+            _ => ArnParts::parse(text),
+        }
     }
 
     /// Sets a context value; keys are case-insensitive. Values given here override those the
@@ -619,6 +637,7 @@ impl Request {
     pub(crate) fn only_resource(&self, resource: &str) -> Request {
         let mut r = self.clone();
         r.resources = vec![resource.into()];
+        r.first_arn = crate::arn::ArnCuts::of(resource);
         r
     }
 
