@@ -4,6 +4,7 @@
 //! found through the per-service index) and the explained path ([`PolicySet::evaluate`], every
 //! statement traced), so the two cannot disagree.
 
+use super::bytes::{same, strip_prefix};
 use super::compile::{
     ActionPattern, CompiledCondition, CompiledPolicy, CompiledStatement, CondValue,
     PrincipalPattern, ResourcePattern,
@@ -104,7 +105,7 @@ fn action_matches(st: &CompiledStatement, req: &Request) -> bool {
         ActionPattern::Service {
             service: s,
             name: g,
-        } => &**s == service && g.matches(name, &NoVars).unwrap_or(false),
+        } => same(s.as_bytes(), service.as_bytes()) && g.matches(name, &NoVars).unwrap_or(false),
         ActionPattern::Never => false,
     });
     any != st.not_action
@@ -152,7 +153,7 @@ fn resource_matches(st: &CompiledStatement, q: &Query<'_>) -> Option<bool> {
             } => match &q.parts {
                 // The five fields are plain text: the resource's text must start with them.
                 Some(_) if prefix.is_some() => {
-                    match prefix.as_deref().and_then(|p| q.resource.strip_prefix(p)) {
+                    match prefix.as_deref().and_then(|p| strip_prefix(q.resource, p)) {
                         Some(rest) => resource.matches(rest, &vars),
                         None => Some(false),
                     }

@@ -13,6 +13,7 @@
 //! Written by hand because the pattern crates (glob, globset, wildmatch) either treat `/` or `[`
 //! specially, backtrack, or cannot splice in variable values without building a new string.
 
+use crate::eval::bytes::{same, starts_with};
 use crate::eval::variables::{self, VarRef};
 
 /// Gives the value of a policy variable, or `None` when it has none.
@@ -181,8 +182,8 @@ impl Glob {
             return Some(true);
         }
         match &self.shape {
-            Shape::Literal(t) => return Some(**t == *text),
-            Shape::Prefix(t) => return Some(text.starts_with(&**t)),
+            Shape::Literal(t) => return Some(same(t.as_bytes(), text.as_bytes())),
+            Shape::Prefix(t) => return Some(starts_with(text, t)),
             Shape::General => {}
         }
         if self.has_vars {
@@ -244,7 +245,7 @@ fn match_at(seg: &[Atom], text: &str, mut at: usize, resolve: &dyn Resolve) -> O
         let rest = text.get(at..)?;
         match atom {
             Atom::Text(t) => {
-                if !rest.starts_with(&**t) {
+                if !starts_with(rest, t) {
                     return None;
                 }
                 at += t.len();

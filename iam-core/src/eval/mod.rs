@@ -29,6 +29,7 @@
 //!
 //! The rules, and the choices made where AWS is silent, are listed in `docs/semantics.md`.
 
+mod bytes;
 mod compile;
 mod engine;
 mod explain;

@@ -424,7 +424,10 @@ impl Context {
     fn position_lower(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => self.entries.iter().position(|(k, _)| k.lower() == key),
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| super::bytes::same(k.lower().as_bytes(), key.as_bytes())),
         }
     }
 
