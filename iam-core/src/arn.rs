@@ -51,7 +51,11 @@ impl<'a> ArnParts<'a> {
         if n < 4 {
             return None;
         }
-        let [a, b, c, d] = cuts;
+        ArnParts::at(rest, cuts)
+    }
+
+    /// The parts of `rest` (an ARN without `arn:`) cut at the four colons `cuts`.
+    fn at(rest: &'a str, [a, b, c, d]: [usize; 4]) -> Option<ArnParts<'a>> {
         Some(ArnParts {
             partition: rest.get(..a)?,
             service: rest.get(a + 1..b)?,
@@ -81,15 +85,7 @@ impl ArnCuts {
 
     /// The parts of `text`, which must be the text these cuts were made from.
     pub(crate) fn parts(self, text: &str) -> Option<ArnParts<'_>> {
-        let rest = text.get(4..)?;
-        let [a, b, c, d] = self.0.map(|x| x as usize);
-        Some(ArnParts {
-            partition: rest.get(..a)?,
-            service: rest.get(a + 1..b)?,
-            region: rest.get(b + 1..c)?,
-            account: rest.get(c + 1..d)?,
-            resource: rest.get(d + 1..)?,
-        })
+        ArnParts::at(text.get(4..)?, self.0.map(|x| x as usize))
     }
 }
 
