@@ -1,19 +1,40 @@
-//! Building requests in a loop, for profilers (see `decide_loop`).
+//! Building a request and deciding it, in a loop, for profilers (see `decide_loop`): what a
+//! binding pays per call once the caller's object is read. Argument: the number of requests.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-use iam_core::eval::Request;
+use iam_core::eval::simulation::Simulation;
+use iam_core::eval::{ContextValue, Request, Scalar};
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
+    let text = std::fs::read_to_string("bench/workloads/three-statements.json").unwrap();
+    let sim = Simulation::parse(&text).unwrap();
+    let set = sim.policy_set();
     let t = std::time::Instant::now();
     let mut sink = 0usize;
-    for _ in 0..n {
-        let r =
+    for i in 0..n {
+        let mut r =
             Request::for_principal(Some("arn:aws:iam::111122223333:user/alice"), "s3:GetObject")
                 .unwrap()
                 .resource("arn:aws:s3:::reports/q3.csv");
-        sink += r.resources().len();
+        for (k, v) in [
+            (
+                "aws:SourceIp",
+                if i % 2 == 0 {
+                    "203.0.113.7"
+                } else {
+                    "198.51.100.1"
+                },
+            ),
+            ("aws:SecureTransport", "true"),
+            ("aws:PrincipalTag/team", "analytics"),
+            ("aws:MultiFactorAuthPresent", "true"),
+        ] {
+            r.set_context(k, ContextValue::Single(Scalar::new(v)));
+        }
+        let r = r.current_time(1_800_000_000);
+        sink += set.decide(&r).decision() as usize;
     }
     println!(
         "{:.1} ns per request {sink}",

@@ -405,14 +405,14 @@ impl Request {
             .map_err(|e| request_error(py, e.field(), e.message()))?;
         if let Some(res) = resource {
             if let Ok(s) = res.downcast::<PyString>() {
-                r = r.resource(&s.to_cow()?);
+                r.add_resource(&s.to_cow()?);
             } else {
                 for item in res.try_iter()? {
                     let item = item?;
                     let s = item
                         .downcast::<PyString>()
                         .map_err(|_| request_error(py, "resource", "resources are strings"))?;
-                    r = r.resource(&s.to_cow()?);
+                    r.add_resource(&s.to_cow()?);
                 }
             }
         }
@@ -425,7 +425,7 @@ impl Request {
                     .to_string();
                 let value = context_value(&v)
                     .map_err(|e| request_error(py, &format!("context.{key}"), &e.to_string()))?;
-                r = r.context(&key, value);
+                r.set_context(&key, value);
             }
         }
         if let Some(a) = resource_account {

@@ -355,7 +355,7 @@ fn request_from_flat(text: &str) -> Option<Request> {
     let mut req = Request::for_principal(principal, action).ok()?;
     let resources: usize = t.next()?.parse().ok()?;
     for _ in 0..resources {
-        req = req.resource(t.next()?);
+        req.add_resource(t.next()?);
     }
     if let Some(a) = resource_account {
         req = req.resource_account(a);
@@ -383,7 +383,7 @@ fn request_from_flat(text: &str) -> Option<Request> {
             }
             ContextValue::List(items)
         };
-        req = req.context(key, value);
+        req.set_context(key, value);
     }
     match t.next() {
         None => Some(req),

@@ -465,8 +465,8 @@ impl Context {
 #[derive(Debug, Clone)]
 pub struct Request {
     caller: Caller,
-    action: Box<str>,
-    action_lower: Box<str>,
+    /// The action as given and lower-cased, in one allocation.
+    action: KeyText,
     /// Where the `:` is in `action_lower`.
     colon: usize,
     resources: Vec<Box<str>>,
@@ -537,8 +537,12 @@ impl Request {
 
     /// A request by an already parsed caller.
     pub fn with_caller(caller: Caller, action: &str) -> Result<Request, RequestError> {
-        let valid = action.split_once(':').is_some_and(|(s, a)| {
-            !s.is_empty() && !a.is_empty() && !a.contains(':') && !action.contains(['*', '?'])
+        let colon = action.bytes().position(|b| b == b':');
+        let valid = colon.is_some_and(|i| {
+            i > 0
+                && i + 1 < action.len()
+                && !action.bytes().skip(i + 1).any(|b| b == b':')
+                && !action.bytes().any(|b| b == b'*' || b == b'?')
         });
         if !valid {
             return Err(RequestError::new(
@@ -550,9 +554,8 @@ impl Request {
         }
         Ok(Request {
             caller,
-            colon: action.find(':').unwrap_or(0),
-            action_lower: action.to_ascii_lowercase().into_boxed_str(),
-            action: action.into(),
+            colon: colon.unwrap_or(0),
+            action: KeyText::new(action),
             resources: Vec::new(),
             first_arn: None,
             context: Context::new(),
@@ -567,11 +570,17 @@ impl Request {
 
     /// Adds a resource (an ARN, or `*`).
     pub fn resource(mut self, resource: &str) -> Self {
+        self.add_resource(resource);
+        self
+    }
+
+    /// Adds a resource in place: [`resource`](Self::resource) for readers that build a request
+    /// step by step (no move of the whole request per step).
+    pub fn add_resource(&mut self, resource: &str) {
         if self.resources.is_empty() {
             self.first_arn = crate::arn::ArnCuts::of(resource);
         }
         self.resources.push(resource.into());
-        self
     }
 
     /// The parts of resource `index` of [`resources`](Self::resources), whose text is `text`.
@@ -585,8 +594,14 @@ impl Request {
     /// Sets a context value; keys are case-insensitive. Values given here override those the
     /// engine derives from the caller (`aws:PrincipalArn`, `aws:username`, …).
     pub fn context(mut self, key: &str, value: impl Into<ContextValue>) -> Self {
-        self.context.insert(key, value);
+        self.set_context(key, value);
         self
+    }
+
+    /// Sets a context value in place: [`context`](Self::context) for readers that build a
+    /// request step by step.
+    pub fn set_context(&mut self, key: &str, value: impl Into<ContextValue>) {
+        self.context.insert(key, value);
     }
 
     /// Overrides the resource's account (otherwise read from the resource ARN; S3 ARNs have none,
@@ -656,7 +671,7 @@ impl Request {
     /// Sets the wildcard-only flag from a catalog of actions, when the catalog knows the action.
     /// See [`ActionCatalog`](super::ActionCatalog).
     pub fn classify_with(mut self, catalog: &dyn super::ActionCatalog) -> Self {
-        if let Some(yes) = catalog.is_wildcard_only(&self.action) {
+        if let Some(yes) = catalog.is_wildcard_only(self.action.written()) {
             self.wildcard_only_action = yes;
         }
         self
@@ -669,21 +684,21 @@ impl Request {
 
     /// The action as given.
     pub fn action(&self) -> &str {
-        &self.action
+        self.action.written()
     }
 
     pub(crate) fn action_lower(&self) -> &str {
-        &self.action_lower
+        self.action.lower()
     }
 
     /// The service prefix of the action, lower-cased.
     pub(crate) fn service_lower(&self) -> &str {
-        self.action_lower.get(..self.colon).unwrap_or("")
+        self.action.lower().get(..self.colon).unwrap_or("")
     }
 
     /// The action name after the service prefix, lower-cased.
     pub(crate) fn name_lower(&self) -> &str {
-        self.action_lower.get(self.colon + 1..).unwrap_or("")
+        self.action.lower().get(self.colon + 1..).unwrap_or("")
     }
 
     /// The resources evaluated. Empty means the request is evaluated against `*`: no resource was

@@ -382,11 +382,11 @@ pub(crate) fn read_request(
             "principal" | "action" => {}
             "name" => label = v.as_str().map(str::to_string),
             "resource" | "resources" => match v.kind() {
-                Kind::String => req = req.resource(v.as_str().unwrap_or("")),
+                Kind::String => req.add_resource(v.as_str().unwrap_or("")),
                 Kind::Array => {
                     for r in v.items() {
                         match r.as_str() {
-                            Some(s) => req = req.resource(s),
+                            Some(s) => req.add_resource(s),
                             None => errors.push(error(doc, r, "a resource must be a string")),
                         }
                     }
@@ -428,7 +428,7 @@ pub(crate) fn read_request(
                         _ => scalar(cv).map(ContextValue::Single),
                     };
                     match value {
-                        Some(value) => req = req.context(key, value),
+                        Some(value) => req.set_context(key, value),
                         None => errors.push(error(
                             doc,
                             cv,
