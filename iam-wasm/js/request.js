@@ -10,7 +10,8 @@
 // answer for every request the fast path takes; tests/wasm checks that on the whole corpus.
 //
 // The flat form: tokens joined by NUL. `+text` is a present optional field, `` an absent one.
-//   principal, action, resourceAccount, principalAccount, wildcardOnlyAction (`1`/`0`/``),
+//   principal, action, resourceAccount, principalAccount, federatingUser,
+//   wildcardOnlyAction (`1`/`0`/``),
 //   the number of resources, each resource,
 //   the number of context keys, then per key: the key, and `s<text>` for one value or
 //   `l<n>` followed by n `s<text>` tokens for a list.
@@ -58,6 +59,7 @@ function flatten(req, keys) {
   let action = null;
   let resourceAccount = "";
   let principalAccount = "";
+  let federatingUser = "";
   let wildcard = "";
   let resources = "";
   let count = 0;
@@ -93,6 +95,9 @@ function flatten(req, keys) {
         break;
       case "principalAccount":
         if ((principalAccount = optional(v)) === null) return null;
+        break;
+      case "federatingUser":
+        if ((federatingUser = optional(v)) === null) return null;
         break;
       case "wildcardOnlyAction":
         if (v === true) wildcard = "1";
@@ -140,7 +145,8 @@ function flatten(req, keys) {
     }
   }
   const flat =
-    principal + "\0" + action + "\0" + resourceAccount + "\0" + principalAccount + "\0" + wildcard +
+    principal + "\0" + action + "\0" + resourceAccount + "\0" + principalAccount + "\0" +
+    federatingUser + "\0" + wildcard +
     "\0" + count + resources + "\0" + written + entries;
   return typeof flat.isWellFormed === "function" && flat.isWellFormed() ? flat : null;
 }

@@ -350,6 +350,7 @@ fn request_from_flat(text: &str) -> Option<Request> {
     let action = t.next()?;
     let resource_account = optional(t.next()?)?;
     let principal_account = optional(t.next()?)?;
+    let federating_user = optional(t.next()?)?;
     let wildcard = t.next()?;
     // An unreadable principal or action takes the JSON path, for its located error.
     let mut req = Request::for_principal(principal, action).ok()?;
@@ -362,6 +363,9 @@ fn request_from_flat(text: &str) -> Option<Request> {
     }
     if let Some(a) = principal_account {
         req = req.principal_account(a);
+    }
+    if let Some(u) = federating_user {
+        req = req.federating_user(u);
     }
     match wildcard {
         "" => {}
