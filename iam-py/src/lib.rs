@@ -623,7 +623,10 @@ impl EvalResult {
                 s.effect().as_str(),
                 s.layer(),
                 s.statement_index(),
-                s.sid().map(|sid| format!(" ({sid})")).unwrap_or_default(),
+                s.sid()
+                    .filter(|sid| !sid.is_empty())
+                    .map(|sid| format!(" ({sid})"))
+                    .unwrap_or_default(),
                 s.policy_name(),
                 s.location().line()
             ));
@@ -662,6 +665,7 @@ impl EvalResult {
                     escape_html(s.policy_name()),
                     escape_html(
                         &s.sid()
+                            .filter(|sid| !sid.is_empty())
                             .map(str::to_string)
                             .unwrap_or_else(|| s.statement_index().to_string())
                     ),
@@ -786,7 +790,9 @@ impl PolicySet {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<EvalResult> {
         let py = slf.py();
-        let request = match (request, kwargs) {
+        // Keyword arguments given as `None` count as absent, as they did in the Python wrapper.
+        let given = kwargs.filter(|d| d.values().iter().any(|v| !v.is_none()));
+        let request = match (request, given) {
             (Some(r), None) => r.clone(),
             (Some(_), Some(_)) => {
                 return Err(request_error(
@@ -795,7 +801,7 @@ impl PolicySet {
                     "give a Request or keyword arguments, not both",
                 ))
             }
-            (None, kwargs) => {
+            (None, _) => {
                 let has = |k: &str| {
                     kwargs
                         .and_then(|d| d.get_item(k).ok().flatten())
@@ -810,6 +816,13 @@ impl PolicySet {
                 }
                 // The package's `request` converts the keyword arguments (resources, context
                 // values, the current time).
+                if !slf.hasattr("request")? {
+                    return Err(request_error(
+                        py,
+                        "request",
+                        "keyword arguments need iam_core.PolicySet; give a Request here",
+                    ));
+                }
                 slf.call_method("request", (), kwargs)?
                     .downcast_into::<Request>()?
             }

@@ -147,6 +147,14 @@ def test_evaluate_is_the_native_method():
     with pytest.raises(RequestError) as e:
         ps.evaluate(req, principal=ALICE, action="s3:GetObject")
     assert e.value.field == "request"
+    assert ps.evaluate(req, context=None, resource=None).allowed  # None means not given
+    with pytest.raises(RequestError):
+        _native.PolicySet([]).evaluate(principal=ALICE, action="s3:GetObject")
+    # The request keeps its own copy of the context.
+    ctx = {"aws:SourceIp": "203.0.113.1"}
+    kept = PolicySet.request(ALICE, "s3:GetObject", context=ctx)
+    ctx["aws:SourceIp"] = "198.51.100.1"
+    assert pickle.loads(pickle.dumps(kept)).__reduce__()[1][3] == {"aws:SourceIp": "203.0.113.1"}
     with pytest.raises(RequestError):
         ps.evaluate(action="s3:GetObject")
     with pytest.raises(TypeError):

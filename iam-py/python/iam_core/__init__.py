@@ -225,7 +225,7 @@ def _context(context: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     if context is None:
         return None
     if all(type(v) in _PLAIN for v in context.values()):
-        return context if isinstance(context, dict) else dict(context)
+        return dict(context)  # a copy: the request keeps it, and the caller may change theirs
     out: Dict[str, Any] = {}
     for k, v in context.items():
         if type(v) in _PLAIN:
