@@ -4,7 +4,7 @@
 //! found through the per-service index) and the explained path ([`PolicySet::evaluate`], every
 //! statement traced), so the two cannot disagree.
 
-use super::bytes::{same, strip_prefix};
+use super::bytes::{same, starts_with, strip_prefix};
 use super::compile::{
     ActionPattern, CompiledCondition, CompiledPolicy, CompiledStatement, CondValue,
     PrincipalPattern, ResourcePattern,
@@ -569,14 +569,15 @@ pub(crate) fn scan<O: Observer>(
 
 /// Actions AWS allows whatever the policies say.
 fn always_allowed(action_lower: &str) -> bool {
-    action_lower == "sts:getcalleridentity"
+    same(action_lower.as_bytes(), b"sts:getcalleridentity")
 }
 
 /// Whether the resource-based policy must itself allow, even in the same account: role trust
 /// policies (`sts:AssumeRole*`) and KMS key policies.
 pub(crate) fn requires_resource_policy(action_lower: &str, parts: Option<&ArnParts<'_>>) -> bool {
-    let key = parts.is_some_and(|p| p.service == "kms" && p.resource.starts_with("key/"));
-    (action_lower.starts_with("kms:") && key) || action_lower.starts_with("sts:assumerole")
+    let key = parts
+        .is_some_and(|p| same(p.service.as_bytes(), b"kms") && starts_with(p.resource, "key/"));
+    (starts_with(action_lower, "kms:") && key) || starts_with(action_lower, "sts:assumerole")
 }
 
 /// Whether SCPs apply to the caller: principals of member accounts, but not service-linked roles,
@@ -715,7 +716,7 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         req.caller_account(),
         req.resource_account_of(q.parts.as_ref()),
     ) {
-        (Some(a), Some(b)) => a == b,
+        (Some(a), Some(b)) => same(a.as_bytes(), b.as_bytes()),
         _ => true,
     };
     let needs_rp = requires_resource_policy(req.action_lower(), q.parts.as_ref());

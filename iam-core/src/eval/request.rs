@@ -360,6 +360,17 @@ impl KeyText {
     fn lower(&self) -> &str {
         self.0.get(self.0.len() / 2..).unwrap_or("")
     }
+    /// Whether the lower-cased key is `lower`: lengths first, then bytes (no slicing of the
+    /// text at a character boundary, which a lookup does for every key).
+    fn is_lower(&self, lower: &str) -> bool {
+        let n = lower.len();
+        self.0.len() == 2 * n
+            && self
+                .0
+                .as_bytes()
+                .get(n..)
+                .is_some_and(|b| super::bytes::same(b, lower.as_bytes()))
+    }
 }
 
 impl PartialEq for Context {
@@ -424,10 +435,7 @@ impl Context {
     fn position_lower(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => self
-                .entries
-                .iter()
-                .position(|(k, _)| super::bytes::same(k.lower().as_bytes(), key.as_bytes())),
+            None => self.entries.iter().position(|(k, _)| k.is_lower(key)),
         }
     }
 
