@@ -1,6 +1,7 @@
 //! Compiling a [`Policy`] into the form the engine evaluates: patterns pre-split and lower-cased,
 //! condition values pre-parsed by operator family, and statements indexed by service and action.
 
+use super::bytes::same;
 use super::glob::{Glob, GlobSyntax};
 use crate::model::condition::{BaseOperator, ConditionOperator, OperatorFamily};
 use crate::model::{Effect, Policy, PrincipalKind, Statement};
@@ -136,8 +137,61 @@ pub(crate) struct CompiledStatement {
 
 #[derive(Debug, Clone, Default)]
 struct ServiceIndex {
-    exact: HashMap<Box<str>, Vec<u32>>,
+    exact: NameMap<Vec<u32>>,
     patterns: Vec<u32>,
+}
+
+/// A map from the short names a decision looks up (a service prefix, then an action name): a
+/// list compared by length and bytes while it is small, as most policies' are, where hashing the
+/// name would cost more than the comparisons (notably in WebAssembly); a hash map past
+/// [`NameMap::LIST_UP_TO`] names.
+#[derive(Debug, Clone)]
+enum NameMap<V> {
+    List(Vec<(Box<str>, V)>),
+    Hash(HashMap<Box<str>, V>),
+}
+
+impl<V> Default for NameMap<V> {
+    fn default() -> Self {
+        NameMap::List(Vec::new())
+    }
+}
+
+impl<V: Default> NameMap<V> {
+    const LIST_UP_TO: usize = 8;
+
+    fn get(&self, name: &str) -> Option<&V> {
+        match self {
+            NameMap::List(list) => list
+                .iter()
+                .find(|(k, _)| same(k.as_bytes(), name.as_bytes()))
+                .map(|(_, v)| v),
+            NameMap::Hash(map) => map.get(name),
+        }
+    }
+
+    /// The value under `name`, inserted as the default if absent. (`None` cannot happen; the
+    /// caller still has a safe answer for it.)
+    fn entry(&mut self, name: &str) -> Option<&mut V> {
+        if let NameMap::List(list) = self {
+            if list.len() >= Self::LIST_UP_TO && !list.iter().any(|(k, _)| **k == *name) {
+                *self = NameMap::Hash(std::mem::take(list).into_iter().collect());
+            }
+        }
+        match self {
+            NameMap::List(list) => {
+                let slot = match list.iter().position(|(k, _)| **k == *name) {
+                    Some(i) => list.get_mut(i),
+                    None => {
+                        list.push((name.into(), V::default()));
+                        list.last_mut()
+                    }
+                };
+                slot.map(|(_, v)| v)
+            }
+            NameMap::Hash(map) => Some(map.entry(name.into()).or_default()),
+        }
+    }
 }
 
 /// A policy compiled for evaluation. Cheap to clone (shares the source policy).
@@ -146,7 +200,7 @@ pub struct CompiledPolicy {
     pub(crate) name: Arc<str>,
     pub(crate) source: Arc<Policy>,
     pub(crate) statements: Vec<CompiledStatement>,
-    by_service: HashMap<Box<str>, ServiceIndex>,
+    by_service: NameMap<ServiceIndex>,
     any_service: Vec<u32>,
 }
 
@@ -157,7 +211,7 @@ impl CompiledPolicy {
             .statements()
             .map(|s| compile_statement(&s, side, vars))
             .collect();
-        let mut by_service: HashMap<Box<str>, ServiceIndex> = HashMap::default();
+        let mut by_service: NameMap<ServiceIndex> = NameMap::default();
         let mut any_service = Vec::new();
         for (i, st) in statements.iter().enumerate() {
             let i = i as u32;
@@ -178,7 +232,11 @@ impl CompiledPolicy {
                 }
             }
             for svc in services {
-                let entry = by_service.entry(svc.into()).or_default();
+                let Some(entry) = by_service.entry(svc) else {
+                    // Not indexed: visited for every request, and its actions tested then.
+                    any_service.push(i);
+                    continue;
+                };
                 let names = st.actions.iter().filter_map(|a| match a {
                     ActionPattern::Service { service, name } if &**service == svc => Some(name),
                     _ => None,
@@ -187,12 +245,13 @@ impl CompiledPolicy {
                     entry.patterns.push(i);
                 } else {
                     for name in names {
-                        let list = entry
-                            .exact
-                            .entry(name.as_literal().unwrap_or("").into())
-                            .or_default();
-                        if list.last() != Some(&i) {
-                            list.push(i);
+                        match entry.exact.entry(name.as_literal().unwrap_or("")) {
+                            Some(list) => {
+                                if list.last() != Some(&i) {
+                                    list.push(i);
+                                }
+                            }
+                            None => entry.patterns.push(i),
                         }
                     }
                 }
@@ -518,5 +577,32 @@ mod tests {
         );
         assert_eq!(resource, Glob::new("role/Dev", WILD));
         assert!(compile_arn("arn:aws:s3", true, true).is_none());
+    }
+}
+
+#[cfg(test)]
+mod name_map_tests {
+    use super::NameMap;
+
+    #[test]
+    fn finds_every_name_as_a_list_and_as_a_hash_map() {
+        let mut map: NameMap<Vec<u32>> = NameMap::default();
+        for i in 0..20u32 {
+            if let Some(v) = map.entry(&format!("name{i}")) {
+                v.push(i);
+            }
+            if let Some(v) = map.entry(&format!("name{}", i / 2)) {
+                v.push(100 + i);
+            }
+            let listed = matches!(map, NameMap::List(_));
+            assert_eq!(listed, i < 8, "{i}");
+        }
+        assert_eq!(
+            map.get("name3").map(Vec::as_slice),
+            Some(&[3, 106, 107][..])
+        );
+        assert_eq!(map.get("name19").map(Vec::as_slice), Some(&[19][..]));
+        assert!(map.get("name20").is_none());
+        assert!(map.get("").is_none());
     }
 }
