@@ -664,7 +664,7 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
     // Organizations policies: each level must allow.
     let mut scp_gap = None;
     let mut scp_allow = None;
-    if scps_apply(req) {
+    if !set.scps.is_empty() && scps_apply(req) {
         for (level, policies) in set.scps.iter().enumerate() {
             let layer = Layer::Scp(level as u16);
             let mut allowed = None;
