@@ -74,16 +74,22 @@ const unsafeOnce = (req) => {
 }
 
 function measure(fn) {
-  // warm up, then count evaluations over the time budget
+  // Warm up, then count evaluations in five rounds of the time budget and keep the fastest
+  // round's rate, as eval-bench measures iam-core.
   for (let i = 0; i < 2000; i++) fn(requests[i % requests.length])
   let n = 0
-  const start = process.hrtime.bigint()
-  const budget = BigInt(Math.round(seconds * 1e9))
-  while (process.hrtime.bigint() - start < budget) {
-    for (let i = 0; i < 100; i++) fn(requests[n++ % requests.length])
+  let best = 0
+  const budget = BigInt(Math.round((seconds / 5) * 1e9))
+  for (let round = 0; round < 5; round++) {
+    const start = process.hrtime.bigint()
+    const first = n
+    while (process.hrtime.bigint() - start < budget) {
+      for (let i = 0; i < 100; i++) fn(requests[n++ % requests.length])
+    }
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e9
+    best = Math.max(best, (n - first) / elapsed)
   }
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9
-  return n / elapsed
+  return best
 }
 
 const decisions = requests.map((r) => rawOnce(r))

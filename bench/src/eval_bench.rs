@@ -40,23 +40,31 @@ struct Measured {
     calls: usize,
 }
 
+/// Rounds per measurement. A figure is the fastest round's: load from other tenants of a shared
+/// machine only ever adds time, and it comes in bursts that a mean over one long run absorbs at
+/// random. The peers' scripts (`bench/js`) measure the same way.
+const ROUNDS: usize = 5;
+
 fn measure(seconds: f64, mut f: impl FnMut(usize)) -> Measured {
     for i in 0..10_000 {
         f(i);
     }
     let mut n = 0usize;
+    let mut best = f64::INFINITY;
     let before = alloc::allocations();
-    let start = Instant::now();
-    while start.elapsed().as_secs_f64() < seconds {
-        for _ in 0..1000 {
-            f(n);
-            n += 1;
+    for _ in 0..ROUNDS {
+        let (start, first) = (Instant::now(), n);
+        while start.elapsed().as_secs_f64() < seconds / ROUNDS as f64 {
+            for _ in 0..1000 {
+                f(n);
+                n += 1;
+            }
         }
+        best = best.min(start.elapsed().as_secs_f64() * 1e9 / (n - first) as f64);
     }
-    let elapsed = start.elapsed().as_secs_f64();
     Measured {
-        per_second: n as f64 / elapsed,
-        ns: elapsed * 1e9 / n as f64,
+        per_second: 1e9 / best,
+        ns: best,
         allocations: alloc::allocations() - before,
         calls: n,
     }
