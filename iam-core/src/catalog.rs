@@ -436,6 +436,15 @@ impl Catalog {
         })
     }
 
+    /// [`ActionCatalog::is_wildcard_only`](crate::eval::ActionCatalog::is_wildcard_only) for an
+    /// action already in lower case (`s3:getobject`): hash lookups with no copy of the name.
+    pub(crate) fn is_wildcard_only_lower(&self, action: &str) -> Option<bool> {
+        let (prefix, name) = action.split_once(':')?;
+        let service = self.services.get(*self.by_prefix.get(prefix)? as usize)?;
+        let data = service.actions.get(*service.by_name.get(name)? as usize)?;
+        Some(data.resource_types.is_empty())
+    }
+
     /// Every action an `Action` pattern matches (`*`, `s3:*`, `s3:Get*`, `iam:*AccessKey*`), in
     /// catalog order. Retired services are included only when named explicitly.
     pub fn expand(&self, pattern: &str) -> Vec<Action<'_>> {
@@ -764,6 +773,32 @@ impl crate::eval::ActionCatalog for Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lower_case_lookup_agrees_with_the_any_case_one() {
+        use crate::eval::ActionCatalog;
+        let c = catalog();
+        let mut n = 0;
+        for a in c.services().iter().flat_map(Service::actions) {
+            let full = a.full_name();
+            let lower = full.to_ascii_lowercase();
+            assert_eq!(
+                c.is_wildcard_only_lower(&lower),
+                Some(a.is_wildcard_only()),
+                "{full}"
+            );
+            assert_eq!(
+                c.is_wildcard_only(&full),
+                Some(a.is_wildcard_only()),
+                "{full}"
+            );
+            n += 1;
+        }
+        assert!(n > 10_000, "{n} actions");
+        assert_eq!(c.is_wildcard_only_lower("s3:nosuchaction"), None);
+        assert_eq!(c.is_wildcard_only_lower("nosuchservice:getobject"), None);
+        assert_eq!(c.is_wildcard_only_lower("s3getobject"), None);
+    }
 
     #[test]
     fn resource_types_spelled_in_another_case_are_kept() {

@@ -3,6 +3,7 @@
 use crate::arn::ArnParts;
 use crate::values::{self, Instant};
 use rustc_hash::FxHashMap as HashMap;
+use smol_str::SmolStr;
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::OnceLock;
@@ -224,7 +225,9 @@ impl fmt::Display for Caller {
 /// no parsing, and a request decided many times parses each value at most once per type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
-    text: Box<str>,
+    /// Text of up to 23 bytes (most context values: IP addresses, booleans, numbers, dates, tag
+    /// values) is kept inline, so a value costs no allocation of its own.
+    text: SmolStr,
     number: OnceLock<Option<f64>>,
     date: OnceLock<Option<Instant>>,
     ip: OnceLock<Option<IpAddr>>,
@@ -234,9 +237,9 @@ pub struct Scalar {
 
 impl Scalar {
     /// A value from its text.
-    pub fn new(text: impl Into<Box<str>>) -> Scalar {
+    pub fn new(text: impl AsRef<str>) -> Scalar {
         Scalar {
-            text: text.into(),
+            text: SmolStr::new(text),
             number: OnceLock::new(),
             date: OnceLock::new(),
             ip: OnceLock::new(),
@@ -328,18 +331,56 @@ impl<S: AsRef<str>> From<Vec<S>> for ContextValue {
 /// The request context: context keys (case-insensitive) to values.
 ///
 /// Requests usually carry a handful of keys, so they are kept in a list in insertion order and
-/// found by a case-insensitive scan: no lower-cased copy of each key, no hashing. Past
-/// [`Context::INDEXED_FROM`] keys a hash index (by lower-cased key) keeps lookups constant-time,
-/// so a request with thousands of keys stays linear to build and to evaluate.
+/// found by a case-insensitive scan: no hashing. Past [`Context::INDEXED_FROM`] keys a hash index
+/// (by lower-cased key) keeps lookups constant-time, so a request with thousands of keys stays
+/// linear to build and to evaluate.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// `(key, value)`; the key's text is the key as written followed by its lower-cased copy
-    /// (see [`KeyText`]), so a lookup compares bytes without allocating one more string per key.
-    entries: Vec<(KeyText, ContextValue)>,
+    /// Every key's text, one after another: the key as written, then its lower-cased copy (ASCII
+    /// lower-casing keeps the length). One buffer for all keys, so a key costs no allocation of
+    /// its own, and a lookup compares bytes with the lower-cased copy.
+    keys: String,
+    /// `(where the key is in keys, value)`, in insertion order.
+    entries: Vec<(KeySpan, ContextValue)>,
     index: Option<HashMap<Box<str>, usize>>,
 }
 
-/// A context key as written and lower-cased, in one allocation: `written ++ lower`. ASCII
+/// Where one key is in [`Context::keys`]: `len` bytes as written from `start`, then `len` bytes
+/// lower-cased.
+#[derive(Debug, Clone, Copy)]
+struct KeySpan {
+    start: usize,
+    len: usize,
+}
+
+impl KeySpan {
+    fn written(self, keys: &str) -> &str {
+        keys.get(self.start..self.start + self.len).unwrap_or("")
+    }
+    fn lower(self, keys: &str) -> &str {
+        keys.get(self.start + self.len..self.start + 2 * self.len)
+            .unwrap_or("")
+    }
+    /// Whether the key is `key` ignoring ASCII case: lengths first, then bytes.
+    fn is_any_case(self, keys: &str, key: &str) -> bool {
+        self.len == key.len()
+            && keys
+                .as_bytes()
+                .get(self.start + self.len..self.start + 2 * self.len)
+                .is_some_and(|b| b.eq_ignore_ascii_case(key.as_bytes()))
+    }
+    /// Whether the lower-cased key is `lower`: lengths first, then bytes (no slicing at a
+    /// character boundary, which a lookup would otherwise do for every key).
+    fn is_lower(self, keys: &str, lower: &str) -> bool {
+        self.len == lower.len()
+            && keys
+                .as_bytes()
+                .get(self.start + self.len..self.start + 2 * self.len)
+                .is_some_and(|b| super::bytes::same(b, lower.as_bytes()))
+    }
+}
+
+/// The action as written and lower-cased, in one allocation: `written ++ lower`. ASCII
 /// lower-casing keeps the length, so each half is valid UTF-8 and the split is at `len / 2`.
 #[derive(Debug, Clone)]
 struct KeyText(Box<str>);
@@ -360,17 +401,6 @@ impl KeyText {
     fn lower(&self) -> &str {
         self.0.get(self.0.len() / 2..).unwrap_or("")
     }
-    /// Whether the lower-cased key is `lower`: lengths first, then bytes (no slicing of the
-    /// text at a character boundary, which a lookup does for every key).
-    fn is_lower(&self, lower: &str) -> bool {
-        let n = lower.len();
-        self.0.len() == 2 * n
-            && self
-                .0
-                .as_bytes()
-                .get(n..)
-                .is_some_and(|b| super::bytes::same(b, lower.as_bytes()))
-    }
 }
 
 impl PartialEq for Context {
@@ -379,13 +409,17 @@ impl PartialEq for Context {
             && self
                 .entries
                 .iter()
-                .all(|(k, v)| other.get(k.written()).is_some_and(|o| o == v))
+                .all(|(k, v)| other.get(k.written(&self.keys)).is_some_and(|o| o == v))
     }
 }
 
 impl Context {
     /// The number of keys from which lookups go through a hash index.
     pub const INDEXED_FROM: usize = 16;
+
+    /// Bytes the key buffer starts with: room for a typical request's keys, so that building
+    /// one allocates the buffer once.
+    const KEY_BYTES: usize = 256;
 
     /// An empty context.
     pub fn new() -> Context {
@@ -396,21 +430,40 @@ impl Context {
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
         let value = value.into();
         if let Some(i) = self.position(key) {
-            if let Some(entry) = self.entries.get_mut(i) {
-                *entry = (KeyText::new(key), value);
+            if let Some((span, v)) = self.entries.get_mut(i) {
+                // The same key in another letter case: the same length (ASCII case only), so the
+                // new spelling overwrites the old in place.
+                if span.len == key.len() && self.keys.is_char_boundary(span.start + span.len) {
+                    self.keys
+                        .replace_range(span.start..span.start + span.len, key);
+                }
+                *v = value;
             }
             return;
         }
-        self.entries.push((KeyText::new(key), value));
+        if self.keys.capacity() == 0 {
+            self.keys.reserve(Self::KEY_BYTES.max(2 * key.len()));
+        }
+        let start = self.keys.len();
+        self.keys.push_str(key);
+        self.keys.push_str(key);
+        if let Some(lower) = self.keys.get_mut(start + key.len()..) {
+            lower.make_ascii_lowercase();
+        }
+        let span = KeySpan {
+            start,
+            len: key.len(),
+        };
+        self.entries.push((span, value));
         let n = self.entries.len();
         if let Some(index) = &mut self.index {
-            index.insert(key.to_ascii_lowercase().into_boxed_str(), n - 1);
+            index.insert(span.lower(&self.keys).into(), n - 1);
         } else if n > Self::INDEXED_FROM {
             self.index = Some(
                 self.entries
                     .iter()
                     .enumerate()
-                    .map(|(i, (k, _))| (k.lower().into(), i))
+                    .map(|(i, (k, _))| (k.lower(&self.keys).into(), i))
                     .collect(),
             );
         }
@@ -427,7 +480,7 @@ impl Context {
             None => self
                 .entries
                 .iter()
-                .position(|(k, _)| k.lower().eq_ignore_ascii_case(key)),
+                .position(|(k, _)| k.is_any_case(&self.keys, key)),
         }
     }
 
@@ -435,7 +488,10 @@ impl Context {
     fn position_lower(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => self.entries.iter().position(|(k, _)| k.is_lower(key)),
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| k.is_lower(&self.keys, key)),
         }
     }
 
@@ -453,7 +509,11 @@ impl Context {
 
     /// Every `(key as written, value)`, sorted by key.
     pub fn entries(&self) -> Vec<(&str, &ContextValue)> {
-        let mut v: Vec<_> = self.entries.iter().map(|(k, v)| (k.written(), v)).collect();
+        let mut v: Vec<_> = self
+            .entries
+            .iter()
+            .map(|(k, v)| (k.written(&self.keys), v))
+            .collect();
         v.sort_by_key(|(k, _)| k.to_ascii_lowercase());
         v
     }
@@ -540,7 +600,13 @@ impl Request {
     /// `principal` or `action`.
     pub fn for_principal(principal: Option<&str>, action: &str) -> Result<Request, RequestError> {
         let caller = Caller::parse(principal.unwrap_or("anonymous"))?;
-        Ok(Self::with_caller(caller, action)?.classify_with(crate::catalog::catalog()))
+        let mut r = Self::with_caller(caller, action)?;
+        // What `classify_with(catalog())` does, looked up by the lower-cased action the request
+        // already holds (no second lower-casing, no dynamic call).
+        if let Some(yes) = crate::catalog::catalog().is_wildcard_only_lower(r.action.lower()) {
+            r.wildcard_only_action = yes;
+        }
+        Ok(r)
     }
 
     /// A request by an already parsed caller.
@@ -980,11 +1046,62 @@ mod tests {
             );
             assert!(c.get("app:key").is_none());
             assert_eq!(c.entries().len(), n);
+            assert!(
+                c.entries().iter().any(|(k, _)| *k == "app:KEY1"),
+                "a replacement keeps the new spelling"
+            );
+            assert!(!c.entries().iter().any(|(k, _)| *k == "App:Key1"));
             let mut reversed = Context::new();
             for (k, v) in c.entries().into_iter().rev() {
                 reversed.insert(k, v.clone());
             }
             assert_eq!(reversed, c, "equality ignores order");
+        }
+    }
+
+    proptest::proptest! {
+        /// The context against a plain model: a list of (key, value) where inserting a key that
+        /// equals one already there ignoring ASCII case replaces it (spelling and value). Keys
+        /// mix cases and non-ASCII letters; sizes cross [`Context::INDEXED_FROM`].
+        #[test]
+        fn context_matches_a_list_model(
+            ops in proptest::collection::vec(("[aAbBéÉ:]{0,4}", "[a-z0-9]{0,30}"), 0..40),
+            probe in "[aAbBéÉ:]{0,4}",
+        ) {
+            let mut c = Context::new();
+            let mut model: Vec<(String, String)> = Vec::new();
+            for (k, v) in &ops {
+                c.insert(k, v.as_str());
+                match model.iter_mut().find(|(m, _)| m.eq_ignore_ascii_case(k)) {
+                    Some(entry) => *entry = (k.clone(), v.clone()),
+                    None => model.push((k.clone(), v.clone())),
+                }
+            }
+            let text = |x: Option<&ContextValue>| x.map(|x| x.as_slice()[0].as_str().to_string());
+            proptest::prop_assert_eq!(c.len(), model.len());
+            for (k, v) in &model {
+                proptest::prop_assert_eq!(text(c.get(k)), Some(v.clone()));
+                proptest::prop_assert_eq!(text(c.get_lower(&k.to_ascii_lowercase())), Some(v.clone()));
+            }
+            let mut written: Vec<(String, String)> = c
+                .entries()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.as_slice()[0].as_str().to_string()))
+                .collect();
+            let mut expected = model.clone();
+            written.sort();
+            expected.sort();
+            proptest::prop_assert_eq!(written, expected);
+            let found = model.iter().find(|(m, _)| m.eq_ignore_ascii_case(&probe)).map(|(_, v)| v.clone());
+            proptest::prop_assert_eq!(text(c.get(&probe)), found);
+        }
+
+        /// A value keeps its text whatever its length (inline up to 23 bytes, on the heap past).
+        #[test]
+        fn scalar_keeps_its_text(text in "\\PC{0,40}") {
+            let s = Scalar::new(text.as_str());
+            proptest::prop_assert_eq!(s.as_str(), text.as_str());
+            proptest::prop_assert_eq!(s.clone(), s);
         }
     }
 
