@@ -7,9 +7,12 @@
 use iam_core::eval::{ContextValue, Decision, EvaluationResult, Outcome, Scalar};
 use iam_core::lint;
 use iam_core::{Diagnostic as CoreDiagnostic, PolicyType};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
+};
 use std::sync::{Arc, OnceLock};
 
 /// Raises one of the typed errors defined in `iam_core.errors`.
@@ -346,7 +349,7 @@ fn context_value(v: &Bound<'_, PyAny>) -> PyResult<ContextValue> {
     fn scalar(v: &Bound<'_, PyAny>) -> PyResult<Scalar> {
         // Strings first: nearly every context value is one.
         if let Ok(s) = v.downcast::<PyString>() {
-            return Ok(Scalar::new(s.to_cow()?));
+            return Ok(Scalar::new(text(s)?));
         }
         if let Ok(b) = v.extract::<bool>() {
             return Ok(Scalar::new(if b { "true" } else { "false" }));
@@ -381,6 +384,215 @@ pub struct Request {
     args: PyObject,
 }
 
+/// Whole seconds since the epoch: `now` truncated as `int()` does, or the clock's.
+fn epoch_seconds(py: Python<'_>, now: Option<f64>) -> PyResult<i64> {
+    match now {
+        // Within ±1e17 the conversion is exact in its integer part and cannot saturate.
+        Some(t) if t.is_finite() && t.abs() < 1e17 => Ok(t.trunc() as i64),
+        Some(_) => Err(request_error(py, "now", "is not a time in epoch seconds")),
+        None => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))),
+    }
+}
+
+/// A request's own copy of a context mapping, with the values Python users naturally pass
+/// converted to what the core reads: dates and times (anything with `isoformat`) to ISO text,
+/// sets to sorted lists. Other values are kept as given (the core's reader rejects what it
+/// cannot read, with the key in the message).
+fn converted_context<'py>(context: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    let py = context.py();
+    let out = match context.downcast::<PyDict>() {
+        Ok(d) => d.copy()?,
+        Err(_) => py
+            .get_type::<PyDict>()
+            .call1((context,))?
+            .downcast_into::<PyDict>()?,
+    };
+    let plain = |v: &Bound<'py, PyAny>| {
+        v.is_exact_instance_of::<PyString>()
+            || v.is_exact_instance_of::<PyBool>()
+            || v.is_exact_instance_of::<PyInt>()
+            || v.is_exact_instance_of::<PyFloat>()
+            || v.is_exact_instance_of::<PyList>()
+            || v.is_exact_instance_of::<PyTuple>()
+    };
+    let mut changed = Vec::new();
+    for (k, v) in out.iter() {
+        if plain(&v) {
+            continue;
+        }
+        if v.hasattr("isoformat")? {
+            changed.push((k, v.call_method0("isoformat")?));
+        } else if v.is_instance_of::<PySet>() || v.is_instance_of::<PyFrozenSet>() {
+            let list = PyList::new(py, v.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
+            list.sort()?;
+            changed.push((k, list.into_any()));
+        }
+    }
+    for (k, v) in changed {
+        out.set_item(k, v)?;
+    }
+    Ok(out)
+}
+
+/// The keyword arguments of `evaluate` (those of `PolicySet.request`; `None` counts as absent)
+/// as a request.
+fn request_from_keywords<'py>(
+    py: Python<'py>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Request> {
+    let mut principal = None;
+    let mut action = None;
+    let mut resource = None;
+    let mut context = None;
+    let mut resource_account = None;
+    let mut wildcard_only_action = None;
+    let mut now = None;
+    let mut principal_account = None;
+    let mut federating_user = None;
+    for (k, v) in kwargs.iter().flat_map(|d| d.iter()) {
+        if v.is_none() {
+            continue;
+        }
+        let name = k.downcast::<PyString>()?.to_cow()?.into_owned();
+        let text = |v: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyString>> {
+            v.downcast_into::<PyString>().map_err(|e| {
+                PyTypeError::new_err(format!("evaluate() argument '{name}': {}", PyErr::from(e)))
+            })
+        };
+        match name.as_str() {
+            "principal" => principal = Some(text(v)?),
+            "action" => action = Some(text(v)?),
+            "resource" => resource = Some(v),
+            "context" => context = Some(v),
+            "resource_account" => resource_account = Some(text(v)?),
+            "wildcard_only_action" => wildcard_only_action = Some(v.extract::<bool>()?),
+            "now" => now = Some(v.extract::<f64>()?),
+            "principal_account" => principal_account = Some(text(v)?),
+            "federating_user" => federating_user = Some(text(v)?),
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "evaluate() got an unexpected keyword argument '{other}'"
+                )))
+            }
+        }
+    }
+    let (Some(principal), Some(action)) = (principal, action) else {
+        return Err(request_error(
+            py,
+            "action",
+            "evaluate needs a Request or principal= and action=",
+        ));
+    };
+    PolicySet::request(
+        &principal,
+        &action,
+        resource.as_ref(),
+        context.as_ref(),
+        resource_account.as_ref(),
+        wildcard_only_action,
+        now,
+        principal_account.as_ref(),
+        federating_user.as_ref(),
+    )
+}
+
+/// A Python string's UTF-8 text. With the stable ABI of Python 3.9 there is no borrowed view, so
+/// this holds the UTF-8 bytes object Python makes and reads it in place (no second copy into a
+/// Rust `String`, which `to_cow` would make).
+fn text(s: &Bound<'_, PyString>) -> PyResult<PyBackedStr> {
+    PyBackedStr::try_from(s.clone())
+}
+
+/// The arguments of a request as Python gave them (after the package's conversions).
+struct RequestArgs<'a, 'py> {
+    principal: &'a Bound<'py, PyString>,
+    action: &'a Bound<'py, PyString>,
+    resource: Option<&'a Bound<'py, PyAny>>,
+    /// The request's own dict (a copy of the caller's), kept for pickling.
+    context: Option<Bound<'py, PyDict>>,
+    resource_account: Option<&'a Bound<'py, PyString>>,
+    wildcard_only_action: Option<bool>,
+    now: Option<i64>,
+    principal_account: Option<&'a Bound<'py, PyString>>,
+    federating_user: Option<&'a Bound<'py, PyString>>,
+}
+
+impl Request {
+    /// Builds a request with the core's builder, keeping the Python arguments for pickling
+    /// (the caller's own string objects: no copies).
+    fn build(a: RequestArgs<'_, '_>) -> PyResult<Request> {
+        let py = a.principal.py();
+        let mut r =
+            iam_core::eval::Request::for_principal(Some(&text(a.principal)?), &text(a.action)?)
+                .map_err(|e| request_error(py, e.field(), e.message()))?;
+        // A list of resources is copied, so a later change to the caller's list changes
+        // neither this request nor its pickle.
+        let mut resource = a.resource.map(|x| x.clone().unbind());
+        if let Some(res) = a.resource {
+            if let Ok(s) = res.downcast::<PyString>() {
+                r.add_resource(&text(s)?);
+            } else {
+                let mut items = Vec::new();
+                for item in res.try_iter()? {
+                    let item = item?;
+                    let s = item
+                        .downcast::<PyString>()
+                        .map_err(|_| request_error(py, "resource", "resources are strings"))?;
+                    r.add_resource(&text(s)?);
+                    items.push(item);
+                }
+                resource = Some(PyList::new(py, items)?.into_any().unbind());
+            }
+        }
+        if let Some(ctx) = &a.context {
+            for (k, v) in ctx.iter() {
+                let k = k
+                    .downcast_into::<PyString>()
+                    .map_err(|_| request_error(py, "context", "context keys are strings"))?;
+                let key = text(&k)?;
+                let value = context_value(&v)
+                    .map_err(|e| request_error(py, &format!("context.{key}"), &e.to_string()))?;
+                r.set_context(&key, value);
+            }
+        }
+        if let Some(x) = a.resource_account {
+            r = r.resource_account(&text(x)?);
+        }
+        if let Some(x) = a.principal_account {
+            r = r.principal_account(&text(x)?);
+        }
+        if let Some(w) = a.wildcard_only_action {
+            r = r.wildcard_only_action(w);
+        }
+        if let Some(x) = a.federating_user {
+            r = r.federating_user(&text(x)?);
+        }
+        if let Some(t) = a.now {
+            r = r.current_time(t);
+        }
+        let args = (
+            a.principal,
+            a.action,
+            resource,
+            a.context,
+            a.resource_account,
+            a.wildcard_only_action,
+            a.now,
+            a.principal_account,
+            a.federating_user,
+        )
+            .into_pyobject(py)?
+            .into_any()
+            .unbind();
+        Ok(Request {
+            inner: Arc::new(r),
+            args,
+        })
+    }
+}
+
 #[pymethods]
 impl Request {
     /// Builds a request. `resource` is a string, a list of strings or `None` (then `*`);
@@ -390,76 +602,26 @@ impl Request {
     #[pyo3(signature = (principal, action, resource = None, context = None, resource_account = None, wildcard_only_action = None, now = None, principal_account = None, federating_user = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        py: Python<'_>,
-        principal: &str,
-        action: &str,
+        principal: &Bound<'_, PyString>,
+        action: &Bound<'_, PyString>,
         resource: Option<&Bound<'_, PyAny>>,
         context: Option<&Bound<'_, PyDict>>,
-        resource_account: Option<&str>,
+        resource_account: Option<&Bound<'_, PyString>>,
         wildcard_only_action: Option<bool>,
         now: Option<i64>,
-        principal_account: Option<&str>,
-        federating_user: Option<&str>,
+        principal_account: Option<&Bound<'_, PyString>>,
+        federating_user: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Request> {
-        let mut r = iam_core::eval::Request::for_principal(Some(principal), action)
-            .map_err(|e| request_error(py, e.field(), e.message()))?;
-        if let Some(res) = resource {
-            if let Ok(s) = res.downcast::<PyString>() {
-                r.add_resource(&s.to_cow()?);
-            } else {
-                for item in res.try_iter()? {
-                    let item = item?;
-                    let s = item
-                        .downcast::<PyString>()
-                        .map_err(|_| request_error(py, "resource", "resources are strings"))?;
-                    r.add_resource(&s.to_cow()?);
-                }
-            }
-        }
-        if let Some(ctx) = context {
-            for (k, v) in ctx.iter() {
-                let key = k
-                    .downcast::<PyString>()
-                    .map_err(|_| request_error(py, "context", "context keys are strings"))?
-                    .to_cow()?
-                    .to_string();
-                let value = context_value(&v)
-                    .map_err(|e| request_error(py, &format!("context.{key}"), &e.to_string()))?;
-                r.set_context(&key, value);
-            }
-        }
-        if let Some(a) = resource_account {
-            r = r.resource_account(a);
-        }
-        if let Some(a) = principal_account {
-            r = r.principal_account(a);
-        }
-        if let Some(w) = wildcard_only_action {
-            r = r.wildcard_only_action(w);
-        }
-        if let Some(u) = federating_user {
-            r = r.federating_user(u);
-        }
-        if let Some(t) = now {
-            r = r.current_time(t);
-        }
-        let args = (
+        Request::build(RequestArgs {
             principal,
             action,
-            resource.map(|x| x.clone().unbind()),
-            context.map(|x| x.clone().unbind()),
+            resource,
+            context: context.map(|c| c.copy()).transpose()?,
             resource_account,
             wildcard_only_action,
             now,
             principal_account,
             federating_user,
-        )
-            .into_pyobject(py)?
-            .into_any()
-            .unbind();
-        Ok(Request {
-            inner: Arc::new(r),
-            args,
         })
     }
 
@@ -779,6 +941,43 @@ impl PolicySet {
         })
     }
 
+    /// Builds a :class:`Request` (reusable). ``resource``: a string, a sequence of strings or
+    /// ``None`` (then ``*``). ``context`` values: str, int, float, bool, lists of them, dates
+    /// (written as ISO text) and sets (as sorted lists); the request keeps its own copy.
+    /// ``aws:CurrentTime`` defaults to ``now`` (epoch seconds), itself the current time by
+    /// default. ``federating_user``: for a federated-user session, the ARN of the IAM user who
+    /// called ``GetFederationToken`` (a resource policy naming that user then grants to the
+    /// session).
+    #[staticmethod]
+    #[pyo3(signature = (principal, action, resource = None, context = None, *, resource_account = None, wildcard_only_action = None, now = None, principal_account = None, federating_user = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn request(
+        principal: &Bound<'_, PyString>,
+        action: &Bound<'_, PyString>,
+        resource: Option<&Bound<'_, PyAny>>,
+        context: Option<&Bound<'_, PyAny>>,
+        resource_account: Option<&Bound<'_, PyString>>,
+        wildcard_only_action: Option<bool>,
+        now: Option<f64>,
+        principal_account: Option<&Bound<'_, PyString>>,
+        federating_user: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Request> {
+        Request::build(RequestArgs {
+            principal,
+            action,
+            resource: resource.filter(|r| !r.is_none()),
+            context: context
+                .filter(|c| !c.is_none())
+                .map(converted_context)
+                .transpose()?,
+            resource_account,
+            wildcard_only_action,
+            now: Some(epoch_seconds(principal.py(), now)?),
+            principal_account,
+            federating_user,
+        })
+    }
+
     /// Evaluates one request: a prebuilt `Request`, or the keyword arguments of the package's
     /// `PolicySet.request` (`principal=`, `action=`, `resource=`, `context=`, …). The decision is
     /// computed now; the explanation on first use.
@@ -801,31 +1000,7 @@ impl PolicySet {
                     "give a Request or keyword arguments, not both",
                 ))
             }
-            (None, _) => {
-                let has = |k: &str| {
-                    kwargs
-                        .and_then(|d| d.get_item(k).ok().flatten())
-                        .is_some_and(|v| !v.is_none())
-                };
-                if !has("principal") || !has("action") {
-                    return Err(request_error(
-                        py,
-                        "action",
-                        "evaluate needs a Request or principal= and action=",
-                    ));
-                }
-                // The package's `request` converts the keyword arguments (resources, context
-                // values, the current time).
-                if !slf.hasattr("request")? {
-                    return Err(request_error(
-                        py,
-                        "request",
-                        "keyword arguments need iam_core.PolicySet; give a Request here",
-                    ));
-                }
-                slf.call_method("request", (), kwargs)?
-                    .downcast_into::<Request>()?
-            }
+            (None, _) => Bound::new(py, request_from_keywords(py, kwargs)?)?,
         };
         let outcome = slf.get().inner.decide(&request.get().inner);
         Ok(EvalResult::new(

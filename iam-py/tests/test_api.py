@@ -148,8 +148,8 @@ def test_evaluate_is_the_native_method():
         ps.evaluate(req, principal=ALICE, action="s3:GetObject")
     assert e.value.field == "request"
     assert ps.evaluate(req, context=None, resource=None).allowed  # None means not given
-    with pytest.raises(RequestError):
-        _native.PolicySet([]).evaluate(principal=ALICE, action="s3:GetObject")
+    # Keyword arguments are read natively, so the native set takes them too.
+    assert _native.PolicySet([]).evaluate(principal=ALICE, action="s3:GetObject").decision == "implicitDeny"
     # The request keeps its own copy of the context.
     ctx = {"aws:SourceIp": "203.0.113.1"}
     kept = PolicySet.request(ALICE, "s3:GetObject", context=ctx)
@@ -161,6 +161,48 @@ def test_evaluate_is_the_native_method():
         ps.evaluate("not a request")
     r = ps.evaluate(req, trace=True)
     assert r.to_dict()["trace"] and r.to_dict() is r.to_dict()
+
+
+def test_request_arguments_are_converted_and_kept():
+    import datetime
+    import time
+
+    ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+                      "ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}}}]}])
+    when = datetime.datetime(2029, 5, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    r = PolicySet.request(ALICE, "s3:GetObject", context={"aws:CurrentTime": when, "aws:TagKeys": {"b", "a"}})
+    # Dates become ISO text and sets sorted lists, in the request's own copy of the context.
+    assert r.__reduce__()[1][3] == {"aws:CurrentTime": when.isoformat(), "aws:TagKeys": ["a", "b"]}
+    assert ps.evaluate(r).allowed
+    later = datetime.datetime(2031, 1, 1, tzinfo=datetime.timezone.utc)
+    assert ps.evaluate(principal=ALICE, action="s3:GetObject", context={"aws:CurrentTime": later}).decision == "implicitDeny"
+    assert ps.evaluate(principal=ALICE, action="s3:GetObject", context={"aws:TagKeys": frozenset({"a", "c"})}).decision == "implicitDeny"
+    # A mapping that is not a dict is read too.
+    from types import MappingProxyType
+    assert ps.evaluate(principal=ALICE, action="s3:GetObject", context=MappingProxyType({"aws:TagKeys": ["a"]})).allowed
+    # `now` defaults to the clock; it is truncated like int(); nonsense is a RequestError.
+    before = int(time.time())
+    assert before <= PolicySet.request(ALICE, "s3:GetObject").__reduce__()[1][6] <= int(time.time())
+    assert PolicySet.request(ALICE, "s3:GetObject", now=1.9).__reduce__()[1][6] == 1
+    with pytest.raises(RequestError) as e:
+        PolicySet.request(ALICE, "s3:GetObject", now=float("nan"))
+    assert e.value.field == "now"
+    # A list of resources is copied: changing the caller's list later changes nothing.
+    resources = ["arn:aws:s3:::b/1"]
+    kept = PolicySet.request(ALICE, "s3:GetObject", resources)
+    resources.append("arn:aws:s3:::b/2")
+    assert kept.resources == ["arn:aws:s3:::b/1"]
+    assert pickle.loads(pickle.dumps(kept)).resources == ["arn:aws:s3:::b/1"]
+    # Keyword mistakes are TypeErrors, as Python's own would be.
+    with pytest.raises(TypeError, match="unexpected keyword argument 'actions'"):
+        ps.evaluate(principal=ALICE, actions="s3:GetObject")
+    with pytest.raises(TypeError, match="principal"):
+        ps.evaluate(principal=42, action="s3:GetObject")
+    with pytest.raises(RequestError) as e:
+        ps.evaluate(principal=ALICE, action="s3:GetObject", context={"k": object()})
+    assert e.value.field == "context.k"
 
 
 def _decide(args):

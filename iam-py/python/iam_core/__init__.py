@@ -174,18 +174,6 @@ class PolicySet(_native.PolicySet):
             [_named(level, f"rcps[{i}]", "rcp") for i, level in enumerate(rcps or [])],
         )
 
-    @staticmethod
-    def request(principal: str, action: str, resource: Union[None, str, Sequence[str]] = None,
-                context: Optional[Mapping[str, Any]] = None, *, resource_account: Optional[str] = None,
-                wildcard_only_action: Optional[bool] = None, now: Optional[float] = None,
-                principal_account: Optional[str] = None, federating_user: Optional[str] = None) -> Request:
-        """Builds a :class:`Request` (reusable). ``aws:CurrentTime`` defaults to now.
-        ``federating_user``: for a federated-user session, the ARN of the IAM user who called
-        ``GetFederationToken`` (a resource policy naming that user then grants to the session)."""
-        return Request(principal, action, _resources(resource), _context(context), resource_account,
-                       wildcard_only_action, int(time.time() if now is None else now), principal_account,
-                       federating_user)
-
     def evaluate_many(self, requests: Any) -> Any:  # type: ignore[override]
         """Evaluates many requests with the GIL released. Takes Request objects or dicts with the
         keyword arguments of :meth:`request`; returns a list of :class:`Result`. A pandas
@@ -215,28 +203,3 @@ def _clean(row: Mapping[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _resources(resource: Union[None, str, Sequence[str]]) -> Any:
-    if resource is None or isinstance(resource, str):
-        return resource
-    return list(resource)
-
-
-def _context(context: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
-    if context is None:
-        return None
-    if all(type(v) in _PLAIN for v in context.values()):
-        return dict(context)  # a copy: the request keeps it, and the caller may change theirs
-    out: Dict[str, Any] = {}
-    for k, v in context.items():
-        if type(v) in _PLAIN:
-            pass
-        elif hasattr(v, "isoformat"):  # datetime, date, pandas Timestamp
-            v = v.isoformat()
-        elif isinstance(v, (set, frozenset)):
-            v = sorted(v)
-        out[k] = v
-    return out
-
-
-# Context value types the native module reads as they are.
-_PLAIN = (str, bool, int, float, list, tuple)

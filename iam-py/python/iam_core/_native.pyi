@@ -115,6 +115,19 @@ class PolicySet:
         scps: List[List[_Named]] = ...,
         rcps: List[List[_Named]] = ...,
     ) -> None: ...
+    @staticmethod
+    def request(
+        principal: str,
+        action: str,
+        resource: Union[None, str, Sequence[str]] = None,
+        context: Optional[Mapping[str, Any]] = None,
+        *,
+        resource_account: Optional[str] = None,
+        wildcard_only_action: Optional[bool] = None,
+        now: Optional[float] = None,
+        principal_account: Optional[str] = None,
+        federating_user: Optional[str] = None,
+    ) -> Request: ...
     def evaluate(
         self,
         request: Optional[Request] = None,
