@@ -9,6 +9,8 @@
 #   WebAssembly decide     bench/js/prepared-loop.mjs under `node --single-threaded --no-liftoff`
 #                          (x86 instructions of V8's optimised code; one thread and no baseline
 #                          tier make the count repeatable); needs iam-wasm/build.sh first
+#   WebAssembly object     the same script with --objects: `decide` on plain JS request objects,
+#                          the JS side (reading the object) included
 #
 # usage: bench/instructions.sh        (needs valgrind: apt-get install valgrind)
 set -euo pipefail
@@ -37,6 +39,9 @@ if [ -f iam-wasm/pkg/node/iam_wasm.js ] && command -v node >/dev/null; then
     echo "WebAssembly decidePrepared, $w: $(per_call 100000 node --single-threaded --no-liftoff \
       bench/js/prepared-loop.mjs "bench/workloads/$w.json") instructions"
   done
+  # The count is the last argument, so --objects goes before the workload.
+  echo "WebAssembly decide from a JS object, three-statements: $(per_call 20000 node --single-threaded --no-liftoff \
+    bench/js/prepared-loop.mjs --objects bench/workloads/three-statements.json) instructions"
 else
   echo "WebAssembly: iam-wasm/pkg/node is not built (iam-wasm/build.sh): skipped"
 fi
