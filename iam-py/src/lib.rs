@@ -597,7 +597,9 @@ impl Request {
 impl Request {
     /// Builds a request. `resource` is a string, a list of strings or `None` (then `*`);
     /// `context` maps keys to str, int, float, bool or lists of them; `aws:CurrentTime` is set to
-    /// `now` (epoch seconds) when given and absent from the context.
+    /// `now` (epoch seconds) when given and absent from the context. The request keeps its own
+    /// copy of the context dict and of a resource list. `PolicySet.request` takes the same
+    /// arguments with more conversions and the current time by default.
     #[new]
     #[pyo3(signature = (principal, action, resource = None, context = None, resource_account = None, wildcard_only_action = None, now = None, principal_account = None, federating_user = None))]
     #[allow(clippy::too_many_arguments)]
@@ -965,11 +967,8 @@ impl PolicySet {
         Request::build(RequestArgs {
             principal,
             action,
-            resource: resource.filter(|r| !r.is_none()),
-            context: context
-                .filter(|c| !c.is_none())
-                .map(converted_context)
-                .transpose()?,
+            resource,
+            context: context.map(converted_context).transpose()?,
             resource_account,
             wildcard_only_action,
             now: Some(epoch_seconds(principal.py(), now)?),
