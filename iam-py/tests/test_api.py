@@ -196,6 +196,9 @@ def test_request_arguments_are_converted_and_kept():
     assert kept.resources == ["arn:aws:s3:::b/1"]
     assert pickle.loads(pickle.dumps(kept)).resources == ["arn:aws:s3:::b/1"]
     # Keyword mistakes are TypeErrors, as Python's own would be.
+    # Keyword names built at run time (not interned) are read too.
+    built = {"".join(["prin", "cipal"]): ALICE, "".join(["act", "ion"]): "s3:GetObject"}
+    assert ps.evaluate(**built).allowed
     with pytest.raises(TypeError, match="unexpected keyword argument 'actions'"):
         ps.evaluate(principal=ALICE, actions="s3:GetObject")
     with pytest.raises(TypeError, match="principal"):
