@@ -460,7 +460,7 @@ fn positive_match(
             .ok_or("a context value is not an IP address"),
         CondValue::Binary(bytes) => x
             .binary()
-            .map(|xb| xb == &**bytes)
+            .map(|xb| *xb == **bytes)
             .ok_or("a context value is not base-64"),
         CondValue::Arn { fields, resource } => match ArnParts::parse(x.as_str()) {
             Some(parts) => Ok(arn_matches(fields, resource, &parts, vars).unwrap_or(false)),
