@@ -11,6 +11,9 @@
 #                          tier make the count repeatable); needs iam-wasm/build.sh first
 #   WebAssembly object     the same script with --objects: `decide` on plain JS request objects,
 #                          the JS side (reading the object) included
+#   Python keyword call    bench/py/evaluate_loop.py: `evaluate(principal=…, …, context={…})`,
+#                          the request built in the call; needs the module in target/py-venv
+#                          (tests/run-all.sh or bench/run-all.sh builds it)
 #
 # usage: bench/instructions.sh        (needs valgrind: apt-get install valgrind)
 set -euo pipefail
@@ -44,4 +47,10 @@ if [ -f iam-wasm/pkg/node/iam_wasm.js ] && command -v node >/dev/null; then
     bench/js/prepared-loop.mjs --objects bench/workloads/three-statements.json) instructions"
 else
   echo "WebAssembly: iam-wasm/pkg/node is not built (iam-wasm/build.sh): skipped"
+fi
+PY=target/py-venv/bin/python
+if [ -x "$PY" ] && "$PY" -c "import iam_core" 2>/dev/null; then
+  echo "Python keyword evaluate (seven context keys): $(per_call 20000 "$PY" bench/py/evaluate_loop.py) instructions"
+else
+  echo "Python: iam_core is not installed in target/py-venv (tests/run-all.sh builds it): skipped"
 fi
