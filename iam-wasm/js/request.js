@@ -3,13 +3,16 @@
 //
 // This only moves data. Whatever is unusual (a field that is not a plain string, number or
 // boolean where one is expected, an unknown field, a NUL character, a lone surrogate) makes it
-// answer -1, and iam-wasm then takes the JSON path, whose reader (the core's, shared with the CLI
-// and Python) accepts or rejects the request with a located message. `keys` (a Set of a policy
-// set's relevant context keys, as written in its policies and lower-cased; or null) leaves out
-// context keys no decision of that set depends on (`PolicySet::relevant_context_keys`). Both paths give the same
-// answer for every request the fast path takes; tests/wasm checks that on the whole corpus.
+// answer -1 or makes iam-wasm refuse the flat form, and iam-wasm then takes the JSON path, whose
+// reader (the core's, shared with the CLI and Python) accepts or rejects the request with a
+// located message. `keys` (made by `iamKeySet` from a policy set's relevant context keys,
+// lower-cased; or null) leaves out context keys no decision of that set depends on
+// (`PolicySet::relevant_context_keys`). Both paths give the same answer for every request the
+// fast path takes; tests/wasm checks that on the whole corpus.
 //
 // The flat form: tokens joined by NUL. `+text` is a present optional field, `` an absent one.
+//   the number of NUL separators after this token (a text holding a NUL adds separators, so
+//   iam-wasm, which counts them, refuses the form: no per-string check is needed here),
 //   principal, action, resourceAccount, principalAccount, federatingUser,
 //   wildcardOnlyAction (`1`/`0`/``),
 //   the number of resources, each resource,
@@ -30,13 +33,30 @@ const plain = (o) => {
   const p = Object.getPrototypeOf(o);
   return p === Object.prototype || p === null;
 };
-const clean = (s) => s.indexOf("\0") < 0;
+
+/** Lower-cases ASCII letters only, as the core compares context keys (`É` keeps its case). */
+const asciiLower = (s) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+/** Keys remembered per set beyond its own: the memo stops growing here. */
+const MEMO_LIMIT = 4096;
+
+/** Whether a context key, as written in a request, is one the set's decisions depend on. */
+function wanted(keys, k) {
+  let w = keys.get(k);
+  if (w === undefined) {
+    // The set's own keys are stored lower-cased and `true`; any spelling is remembered with its
+    // answer, which depends only on its lower-cased form.
+    w = keys.get(asciiLower(k)) === true;
+    if (keys.size < MEMO_LIMIT) keys.set(k, w);
+  }
+  return w;
+}
 
 /** ` s<text>` for a context value JSON would write as a string, number or boolean; or null. */
 function scalar(v) {
   switch (typeof v) {
     case "string":
-      return clean(v) ? "\0s" + v : null;
+      return "\0s" + v;
     case "number":
       // JSON.stringify writes finite numbers as String() does; others are not JSON numbers.
       return Number.isFinite(v) ? "\0s" + v : null;
@@ -50,7 +70,7 @@ function scalar(v) {
 /** `+text` for a present optional string, `` for an absent one, null for anything else. */
 function optional(v) {
   if (v === undefined) return "";
-  return typeof v === "string" && v !== "" && clean(v) ? "+" + v : null;
+  return typeof v === "string" && v !== "" ? "+" + v : null;
 }
 
 function flatten(req, keys) {
@@ -71,18 +91,17 @@ function flatten(req, keys) {
         if ((principal = optional(v)) === null) return null;
         break;
       case "action":
-        if (typeof v !== "string" || !clean(v)) return null;
+        if (typeof v !== "string") return null;
         action = v;
         break;
       case "resource":
       case "resources":
         if (typeof v === "string") {
-          if (!clean(v)) return null;
           resources += "\0" + v;
           count++;
         } else if (Array.isArray(v)) {
           for (const r of v) {
-            if (typeof r !== "string" || !clean(r)) return null;
+            if (typeof r !== "string") return null;
             resources += "\0" + r;
             count++;
           }
@@ -119,13 +138,15 @@ function flatten(req, keys) {
   if (action === null) return null;
   let entries = "";
   let written = 0;
+  // The separators after the leading count: six after the fixed fields, one before each
+  // resource and one before the key count, then those the entries add.
+  let seps = 7 + count;
   if (context !== null) {
     for (const k in context) {
       const v = context[k];
       if (v === undefined) continue; // JSON.stringify leaves these out too
-      if (!clean(k)) return null;
       // Keys no decision of the set depends on are checked, then left out.
-      const wanted = keys === null || keys.has(k) || keys.has(k.toLowerCase());
+      const want = keys === null || wanted(keys, k);
       if (Array.isArray(v)) {
         let items = "";
         for (const x of v) {
@@ -133,19 +154,21 @@ function flatten(req, keys) {
           if (s === null) return null;
           items += s;
         }
-        if (!wanted) continue;
+        if (!want) continue;
         entries += "\0" + k + "\0l" + v.length + items;
+        seps += 2 + v.length;
       } else {
         const s = scalar(v);
         if (s === null) return null;
-        if (!wanted) continue;
+        if (!want) continue;
         entries += "\0" + k + s;
+        seps += 2;
       }
       written++;
     }
   }
   const flat =
-    principal + "\0" + action + "\0" + resourceAccount + "\0" + principalAccount + "\0" +
+    seps + "\0" + principal + "\0" + action + "\0" + resourceAccount + "\0" + principalAccount + "\0" +
     federatingUser + "\0" + wildcard +
     "\0" + count + resources + "\0" + written + entries;
   return typeof flat.isWellFormed === "function" && flat.isWellFormed() ? flat : null;
@@ -169,7 +192,10 @@ export function iamWriteRequest(req, keys, ptr, cap) {
   return encoder.encodeInto(flat, view).written;
 }
 
-/** The Set `iamWriteRequest` takes, from a list of keys. */
+/**
+ * The `keys` that `iamWriteRequest` takes, from a set's relevant context keys (lower-cased): a
+ * Map from key to whether it is relevant, which also remembers the keys requests spell otherwise.
+ */
 export function iamKeySet(list) {
-  return new Set(list);
+  return new Map(list.map((k) => [k, true]));
 }

@@ -107,7 +107,7 @@ fn argument_failure(message: &str) -> JsValue {
     to_js(&F {
         ok: false,
         errors: [ArgError {
-            code: "invalid-argument",
+            code: "INVALID_ARGUMENT",
             severity: "error",
             message,
         }],
@@ -123,19 +123,33 @@ fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
         Ok(s) => s
             .as_string()
             .ok_or_else(|| argument_failure(&format!("{what} cannot be written as JSON"))),
-        Err(_) => Err(argument_failure(&format!(
-            "{what} cannot be written as JSON (a cycle, or a BigInt?)"
-        ))),
+        Err(e) => Err(argument_failure(&match e.dyn_ref::<js_sys::Error>() {
+            // A getter threw, or the value has a cycle or a BigInt: JSON.stringify says which.
+            Some(err) => format!(
+                "{what} cannot be written as JSON: {}",
+                String::from(err.message())
+            ),
+            None => format!("{what} cannot be written as JSON"),
+        })),
     }
 }
 
-fn policy_type(name: Option<String>) -> Result<PolicyType, JsValue> {
-    match name {
-        None => Ok(PolicyType::Identity),
-        Some(n) => n
-            .parse::<PolicyType>()
-            .map_err(|e| argument_failure(&e.to_string())),
+/// A policy type's name from JS: absent (`identity`), or a string naming one.
+///
+/// String arguments are taken as `JsValue` and checked here: wasm-bindgen's glue for `&str` and
+/// `String` parameters does not check that it was given a string, and a number there reaches the
+/// module as a length it cannot read (a trap, not an answer).
+fn policy_type(name: &JsValue) -> Result<PolicyType, JsValue> {
+    if name.is_undefined() || name.is_null() {
+        return Ok(PolicyType::Identity);
     }
+    let Some(n) = name.as_string() else {
+        return Err(argument_failure(
+            "`policyType` must be a string such as \"identity\"",
+        ));
+    };
+    n.parse::<PolicyType>()
+        .map_err(|e| argument_failure(&e.to_string()))
 }
 
 fn parse_policy(source: &JsValue) -> Result<Policy, JsValue> {
@@ -183,7 +197,7 @@ struct Findings {
 
 fn findings(
     source: JsValue,
-    policy_type_name: Option<String>,
+    policy_type_name: &JsValue,
     run: fn(&Policy, PolicyType) -> Vec<Diagnostic>,
 ) -> JsValue {
     let ty = match policy_type(policy_type_name) {
@@ -205,32 +219,50 @@ fn findings(
 #[wasm_bindgen(unchecked_return_type = "Findings")]
 pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
-    #[wasm_bindgen(js_name = policyType)] policy_type: Option<String>,
+    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "string | null")]
+    policy_type: Option<JsValue>,
 ) -> JsValue {
-    findings(source, policy_type, |p, t| p.validate(t))
+    findings(
+        source,
+        &policy_type.unwrap_or(JsValue::UNDEFINED),
+        |p, t| p.validate(t),
+    )
 }
 
 /// Lints a policy: over-broad wildcards, risky grants, privilege escalation.
 #[wasm_bindgen(unchecked_return_type = "Findings")]
 pub fn lint(
     #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
-    #[wasm_bindgen(js_name = policyType)] policy_type: Option<String>,
+    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "string | null")]
+    policy_type: Option<JsValue>,
 ) -> JsValue {
-    findings(source, policy_type, iam_core::lint::lint)
+    findings(
+        source,
+        &policy_type.unwrap_or(JsValue::UNDEFINED),
+        iam_core::lint::lint,
+    )
 }
 
 /// Validates and lints a policy: what the playground shows.
 #[wasm_bindgen(unchecked_return_type = "Findings")]
 pub fn check(
     #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
-    #[wasm_bindgen(js_name = policyType)] policy_type: Option<String>,
+    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "string | null")]
+    policy_type: Option<JsValue>,
 ) -> JsValue {
-    findings(source, policy_type, iam_core::lint::check)
+    findings(
+        source,
+        &policy_type.unwrap_or(JsValue::UNDEFINED),
+        iam_core::lint::check,
+    )
 }
 
 /// Every catalog action an `Action` pattern matches: `[{action, accessLevel}]`.
-#[wasm_bindgen(unchecked_return_type = "{ action: string; accessLevel: string }[]")]
-pub fn expand(pattern: &str) -> JsValue {
+#[wasm_bindgen(unchecked_return_type = "{ action: string; accessLevel: string }[] | Failure")]
+pub fn expand(#[wasm_bindgen(unchecked_param_type = "string")] pattern: JsValue) -> JsValue {
+    let Some(pattern) = pattern.as_string() else {
+        return argument_failure("the pattern must be a string such as \"s3:Get*\"");
+    };
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Expanded {
@@ -238,7 +270,7 @@ pub fn expand(pattern: &str) -> JsValue {
         access_level: &'static str,
     }
     let list: Vec<Expanded> = iam_core::catalog::catalog()
-        .expand(pattern)
+        .expand(&pattern)
         .iter()
         .map(|a| Expanded {
             action: a.to_string(),
@@ -259,8 +291,12 @@ fn now_seconds(now: Option<f64>) -> i64 {
 extern "C" {
     #[wasm_bindgen(js_name = iamSetMemory)]
     fn set_memory(memory: &JsValue);
-    #[wasm_bindgen(js_name = iamWriteRequest)]
-    fn write_request(request: &JsValue, keys: &JsValue, ptr: u32, cap: u32) -> i32;
+    // `catch`: a getter on the request object may throw. Uncaught, the exception would unwind
+    // through this module without releasing the scratch area, and every later call would take
+    // the JSON path.
+    #[wasm_bindgen(js_name = iamWriteRequest, catch)]
+    fn write_request(request: &JsValue, keys: &JsValue, ptr: u32, cap: u32)
+        -> Result<i32, JsValue>;
     #[wasm_bindgen(js_name = iamKeySet)]
     fn key_set(keys: Vec<String>) -> JsValue;
 }
@@ -278,6 +314,12 @@ thread_local! {
 /// its [`relevant_context_keys`](iam_core::eval::PolicySet::relevant_context_keys); or `null`),
 /// the fast path leaves out context keys no decision of that set depends on.
 fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {
+    if now.is_some_and(|n| !n.is_finite()) {
+        // NaN also comes from the glue's number conversion of a non-number (`"soon"`, `{}`).
+        return Err(argument_failure(
+            "`now` must be a finite number of seconds since the epoch",
+        ));
+    }
     if !request.is_string() {
         if let Some(r) = read_flat(request, keys) {
             return Ok(r.current_time(now_seconds(now)));
@@ -300,12 +342,15 @@ fn read_flat(request: &JsValue, keys: &JsValue) -> Option<Request> {
         let Ok(mut buf) = cell.try_borrow_mut() else {
             return None;
         };
-        let mut written = write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32);
+        // A getter that throws sends the request to the JSON path, which reports the exception.
+        let mut written =
+            write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32).ok()?;
         if written < -1 {
             // Too small: grow to what it asked for, then write again.
             let need = usize::try_from(-(i64::from(written) + 2)).ok()?;
             buf.resize(need, 0);
-            written = write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32);
+            written =
+                write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32).ok()?;
         }
         let len = usize::try_from(written).ok()?;
         let text = std::str::from_utf8(buf.get(..len)?).ok()?;
@@ -322,21 +367,26 @@ fn optional(s: &str) -> Option<Option<&str>> {
     }
 }
 
-/// The NUL-separated tokens of the flat form. Written out because `str::split` searches with a
-/// word-at-a-time `memchr` whose set-up costs more than these short tokens do in WebAssembly.
-struct Tokens<'a>(Option<&'a str>);
+/// The NUL-separated tokens of the flat form, counting the separators passed. Written out
+/// because `str::split` searches with a word-at-a-time `memchr` whose set-up costs more than
+/// these short tokens do in WebAssembly.
+struct Tokens<'a> {
+    rest: Option<&'a str>,
+    separators: usize,
+}
 
 impl<'a> Iterator for Tokens<'a> {
     type Item = &'a str;
     fn next(&mut self) -> Option<&'a str> {
-        let text = self.0?;
+        let text = self.rest?;
         match text.bytes().position(|b| b == 0) {
             Some(i) => {
-                self.0 = text.get(i + 1..);
+                self.rest = text.get(i + 1..);
+                self.separators += 1;
                 text.get(..i)
             }
             None => {
-                self.0 = None;
+                self.rest = None;
                 Some(text)
             }
         }
@@ -344,8 +394,16 @@ impl<'a> Iterator for Tokens<'a> {
 }
 
 /// Builds a request from the flat form of `js/request.js` with the core's request builder.
+///
+/// The form starts with the number of separators that follow. A NUL inside a principal, key or
+/// value would add one, so a form whose count disagrees is refused (and the request takes the
+/// JSON path), whatever the extra separator did to the tokens' structure.
 fn request_from_flat(text: &str) -> Option<Request> {
-    let mut t = Tokens(Some(text));
+    let mut t = Tokens {
+        rest: Some(text),
+        separators: 0,
+    };
+    let expected: usize = t.next()?.parse().ok()?;
     let principal = optional(t.next()?)?;
     let action = t.next()?;
     let resource_account = optional(t.next()?)?;
@@ -389,9 +447,10 @@ fn request_from_flat(text: &str) -> Option<Request> {
         };
         req.set_context(key, value);
     }
+    // Every token read, and as many separators as were written between them.
     match t.next() {
-        None => Some(req),
-        Some(_) => None,
+        None if t.separators == expected + 1 => Some(req),
+        _ => None,
     }
 }
 
@@ -486,19 +545,18 @@ impl PreparedRequest {
 #[wasm_bindgen]
 pub struct PolicySet {
     inner: iam_core::eval::PolicySet,
-    /// The context keys decisions depend on, as a JS `Set` for the fast request path: as
-    /// written in the policies, and lower-cased.
+    /// The context keys decisions depend on (lower-cased), as the JS `Map` the fast request
+    /// path takes (`iamKeySet` in `js/request.js`).
     keys: JsValue,
 }
 
 impl PolicySet {
     fn new(inner: iam_core::eval::PolicySet) -> PolicySet {
-        let mut keys: Vec<String> = inner
-            .context_keys()
+        let keys: Vec<String> = inner
+            .relevant_context_keys()
             .iter()
-            .map(|k| k.name().to_string())
+            .map(|k| k.to_string())
             .collect();
-        keys.extend(inner.relevant_context_keys().iter().map(|k| k.to_string()));
         PolicySet {
             keys: key_set(keys),
             inner,

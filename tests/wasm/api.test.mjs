@@ -65,6 +65,46 @@ test("expand lists catalog actions with access levels", () => {
   assert.ok(w.expand("*").length > 10000);
 });
 
+test("arguments of the wrong type are returned as failures, never a trap or a throw", () => {
+  const invalid = (r, label) => {
+    assert.equal(r.ok, false, label);
+    assert.equal(r.errors[0].code, "INVALID_ARGUMENT", label);
+  };
+  for (const bad of [5, {}, undefined, null, ["s3:Get*"]]) invalid(w.expand(bad), `expand(${String(bad)})`);
+  for (const bad of [5, {}, true]) {
+    invalid(w.validate(allowGet, bad), `validate policyType ${String(bad)}`);
+    invalid(w.lint(allowGet, bad), `lint policyType ${String(bad)}`);
+    invalid(w.check(allowGet, bad), `check policyType ${String(bad)}`);
+  }
+  assert.equal(w.validate(allowGet, null).ok, true);
+  const set = w.PolicySet.compile({ identity: [allowGet] }).set;
+  const req = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/k" };
+  for (const now of [NaN, Infinity, "soon", {}]) {
+    invalid(set.decide(req, now), `decide now=${String(now)}`);
+    invalid(set.evaluate(req, false, now), `evaluate now=${String(now)}`);
+    invalid(w.PreparedRequest.read(req, now), `read now=${String(now)}`);
+  }
+  assert.equal(set.decide(req, 1.8e9), "allow");
+});
+
+test("a getter that throws is a failure, and later requests still take the fast path", () => {
+  const set = w.PolicySet.compile({ identity: [allowGet] }).set;
+  const throwing = { principal: alice, get action() { throw new Error("boom"); } };
+  for (const r of [set.decide(throwing), set.evaluate(throwing), w.PreparedRequest.read(throwing)]) {
+    assert.equal(r.ok, false);
+    assert.match(r.errors[0].message, /boom/);
+  }
+  // The fast path reads the getter once, refuses the NUL, and the JSON path reads it again: two
+  // reads. Were the fast path out of use, the JSON path alone would read it once.
+  let reads = 0;
+  const counted = {
+    principal: alice, resource: "arn:aws:s3:::bucket/k\u0000",
+    get action() { reads++; return "s3:GetObject"; },
+  };
+  assert.equal(set.decide(counted), "allow");
+  assert.equal(reads, 2);
+});
+
 test("a compiled set decides and explains", () => {
   const c = w.PolicySet.compile({ identity: [allowGet] });
   assert.equal(c.ok, true);
@@ -207,6 +247,15 @@ test("unusual request objects answer exactly as their JSON text does", () => {
     { ...base, context: { "app:Team": "a", "app:team": "b" } },
     { ...base, context: { "app:Team": "a\u0000b" } },
     { ...base, resource: "arn:aws:s3:::b/k\u0000x", context: { "app:Team": "a" } },
+    // NULs that would make well-formed tokens of the flat form if nothing counted separators.
+    { ...base, context: { "app:Team": "a\u0000app:Team\u0000sa" } },
+    { ...base, context: { "app:Team": "b", "x\u0000sa\u0000app:Team": "a" } },
+    { ...base, principal: `${alice}\u0000s3:GetObject`, action: "s3:GetObject" },
+    // Every field shifts by one token and still reads as a request (principal alice, action
+    // s3:GetObject, resource account x, resource "0"): only the separator count tells.
+    { principal: `${alice}\u0000s3:GetObject`, action: "+x", wildcardOnlyAction: true },
+    { ...base, context: { "app:Team\u0000": "a" } },
+    { ...base, context: { "app:Tags": ["ok\u0000sbad"], "app:Team": "a" } },
     { ...base, context: { "app:Team": "\ud800" } },
     { ...base, context: { "app:Team": undefined } },
     { ...base, context: { "app:Team": null } },
@@ -251,6 +300,25 @@ test("unusual request objects answer exactly as their JSON text does", () => {
   }
 });
 
+test("context keys are matched ignoring ASCII case only, as the core does", () => {
+  // A key with a non-ASCII letter: JS's toLowerCase would also lower-case the É, the core does
+  // not, so the fast path must not drop `APP:Équipe` as irrelevant.
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: { "app:Équipe": "a" } } }],
+  };
+  const set = w.PolicySet.compile({ identity: [policy] }).set;
+  const expected = { "app:Équipe": "allow", "APP:Équipe": "allow", "App:ÉQUIPE": "allow", "app:équipe": "implicitDeny", "APP:éQUIPE": "implicitDeny" };
+  // Twice: the second round answers from the remembered keys.
+  for (let round = 0; round < 2; round++) {
+    for (const [key, decision] of Object.entries(expected)) {
+      const req = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::b/k", context: { [key]: "a" } };
+      assert.equal(set.decide(req, 1.8e9), decision, key);
+      assert.equal(set.decide(JSON.stringify(req), 1.8e9), decision, key);
+    }
+  }
+});
+
 test("a request object whose getters call back into the module still answers", () => {
   const set = w.PolicySet.compile({ identity: [allowGet] }).set;
   let inner = null;
@@ -265,4 +333,40 @@ test("a request object whose getters call back into the module still answers", (
   assert.equal(set.decide(req), "allow");
   assert.equal(inner, "implicitDeny");
   assert.equal(set.evaluate(req).result.decision, "allow");
+});
+
+test("the README's simulation file compiles and its request is allowed", async () => {
+  const { readFileSync } = await import("node:fs");
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const file = JSON.parse(readme.split("### Simulation files")[1].match(/```json\n([\s\S]*?)```/)[1]);
+  const compiled = w.PolicySet.compile(file.policies);
+  assert.equal(compiled.ok, true, JSON.stringify(compiled.errors));
+  assert.deepEqual(compiled.set.layers(), ["identity", "resource", "permissionsBoundary", "session", "scp[0]", "rcp[0]"]);
+  assert.equal(compiled.set.decide(file.requests[0], 1.8e9), "allow");
+});
+
+test("the README's WebAssembly example answers what its comments say", async () => {
+  const { readFileSync } = await import("node:fs");
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const block = readme.split("\n## WebAssembly\n")[1].match(/```js\n([\s\S]*?)```/)[1];
+  // Statements run in order; one whose line ends in `// "word"` is checked to answer that word.
+  let code = "";
+  let statement = "";
+  let checked = 0;
+  for (const line of block.split("\n")) {
+    statement += line + "\n";
+    const open = (s) => (s.match(/[({[]/g) || []).length - (s.match(/[)}\]]/g) || []).length;
+    // Brackets outside comments and string literals (`iam.parse("{")`).
+    const codeOf = (l) => l.split("//")[0].replace(/"[^"]*"/g, '""');
+    const depth = statement.split("\n").reduce((n, l) => n + open(codeOf(l)), 0);
+    if (depth > 0) continue;
+    const m = statement.match(/^([\s\S]*?);\s*\/\/ "([A-Za-z]+)"/);
+    if (m) checked++;
+    code += m ? `check(${m[1].trim()}, ${JSON.stringify(m[2])});\n` : statement;
+    statement = "";
+  }
+  assert.ok(checked >= 2, `${checked} checked statements`);
+  const check = (got, want) => assert.equal(got, want);
+  const requireFromRoot = (path) => require(new URL(`../../${path}`, import.meta.url).pathname);
+  new Function("require", "check", code)(requireFromRoot, check);
 });

@@ -20,7 +20,9 @@ export function demo(policyText: string): string[] {
     for (const k of keys) lines.push(`${k.name}: ${k.type}${k.multivalued ? "[]" : ""}`);
     compiled.set.free();
   }
-  for (const a of iam.expand("s3:Get*")) lines.push(`${a.action} ${a.accessLevel}`);
+  const expanded = iam.expand("s3:Get*");
+  // A failure only for a pattern that is not a string.
+  if (Array.isArray(expanded)) for (const a of expanded) lines.push(`${a.action} ${a.accessLevel}`);
   lines.push(iam.version(), iam.catalogDate());
   return lines;
 }
