@@ -27,10 +27,12 @@ if [ ! -x "$PYENV/bin/python" ]; then
   python3 -m venv "$PYENV"
 fi
 "$PYENV/bin/pip" install --quiet --disable-pip-version-check \
-  "maturin>=1.5,<2" "pytest>=7" "hypothesis>=6" "mypy>=1.5" pandas
+  "maturin>=1.5,<2" "pytest>=7" "hypothesis>=6" "mypy>=1.18" pandas
 (cd iam-py && VIRTUAL_ENV="$PWD/../$PYENV" PATH="$PWD/../$PYENV/bin:$PATH" maturin develop --release --quiet)
 "$PYENV/bin/python" -m pytest -q iam-py/tests
-"$PYENV/bin/mypy" --strict iam-py/python/iam_core/_native.pyi iam-py/tests/typecheck_usage.py
+# The package's own code and a user's code against the stubs; then the stubs against the module.
+"$PYENV/bin/mypy" --strict iam-py/python/iam_core iam-py/tests/typecheck_usage.py
+"$PYENV/bin/python" -m mypy.stubtest iam_core._native
 
 step "WebAssembly package: build, Node API tests, TypeScript declarations"
 iam-wasm/build.sh

@@ -74,6 +74,11 @@ macro_rules! codes {
                 match self { $(Code::$variant => $name,)* }
             }
 
+            /// The code named `name` ([`Code::as_str`]), exactly as written.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+
             /// A one-sentence description of what the code means (its documentation).
             pub fn summary(self) -> &'static str {
                 match self { $(Code::$variant => concat!($($doc),*).trim_ascii(),)* }
@@ -396,6 +401,15 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn codes_read_back_from_their_names() {
+        for code in Code::ALL {
+            assert_eq!(Code::from_name(code.as_str()), Some(*code));
+        }
+        assert_eq!(Code::from_name("full_admin"), None);
+        assert_eq!(Code::from_name(""), None);
     }
 
     #[test]

@@ -86,6 +86,18 @@ impl Location {
         }
     }
 
+    /// A location from its parts, as [`Location::path`], [`Location::span`],
+    /// [`Location::start`] and [`Location::end`] gave them: to rebuild a diagnostic that was
+    /// sent elsewhere (another process) without its source text.
+    pub fn from_parts(path: String, span: Span, start: Position, end: Position) -> Self {
+        Location {
+            path,
+            span,
+            start,
+            end,
+        }
+    }
+
     /// The JSON Pointer (RFC 6901) of the element, e.g. `/Statement/0/Action/1`. The empty string
     /// is the whole document.
     pub fn path(&self) -> &str {

@@ -49,6 +49,17 @@ fn request_error(py: Python<'_>, field: &str, message: &str) -> PyErr {
     )
 }
 
+/// What `__reduce__` answers for a class that pickles as its parts: its `_restore` static method
+/// and the parts.
+fn reduce_to_restore<'py, T: pyo3::PyTypeInfo, S: IntoPyObject<'py>>(
+    py: Python<'py>,
+    state: S,
+) -> PyResult<(PyObject, PyObject)> {
+    let restore = py.get_type::<T>().getattr("_restore")?;
+    let args = (state,).into_pyobject(py)?;
+    Ok((restore.unbind(), args.into_any().unbind()))
+}
+
 /// One error or finding.
 #[pyclass(module = "iam_core._native", frozen, name = "Diagnostic")]
 #[derive(Clone)]
@@ -132,6 +143,70 @@ impl Diagnostic {
     fn __str__(&self) -> String {
         self.inner.to_string()
     }
+    /// Pickles as its parts (a diagnostic holds no source text to read again).
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(PyObject, PyObject)> {
+        let py = slf.py();
+        let d = &slf.get().inner;
+        let loc = d.location();
+        let pos = |p: iam_core::Position| (p.offset, p.line, p.column, p.column_utf16);
+        let state = (
+            d.code().as_str(),
+            d.severity().as_str(),
+            d.message(),
+            d.help(),
+            loc.path(),
+            (loc.span().start, loc.span().end),
+            pos(loc.start()),
+            pos(loc.end()),
+        );
+        reduce_to_restore::<Diagnostic, _>(py, state)
+    }
+    /// Rebuilds a pickled diagnostic (see `__reduce__`).
+    #[staticmethod]
+    #[allow(clippy::type_complexity)]
+    fn _restore(
+        py: Python<'_>,
+        state: (
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            (u32, u32),
+            (u32, u32, u32, u32),
+            (u32, u32, u32, u32),
+        ),
+    ) -> PyResult<Diagnostic> {
+        let (code, severity, message, help, path, span, start, end) = state;
+        let bad = |what: &str| {
+            raise(
+                py,
+                "ArgumentError",
+                format!("not a pickled diagnostic: {what}"),
+                py.None(),
+            )
+        };
+        let code = iam_core::Code::from_name(&code).ok_or_else(|| bad("unknown code"))?;
+        let severity =
+            iam_core::Severity::from_name(&severity).ok_or_else(|| bad("unknown severity"))?;
+        let pos = |(offset, line, column, column_utf16): (u32, u32, u32, u32)| iam_core::Position {
+            offset,
+            line,
+            column,
+            column_utf16,
+        };
+        let location = iam_core::Location::from_parts(
+            path,
+            iam_core::Span::new(span.0, span.1),
+            pos(start),
+            pos(end),
+        );
+        let d = CoreDiagnostic::new(code, severity, message, location);
+        Ok(Diagnostic::from(match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }))
+    }
     fn __repr__(&self) -> String {
         format!(
             "<Diagnostic {} {} at {}:{} {}>",
@@ -152,19 +227,19 @@ pub struct Statement {
     /// The Sid, if any.
     sid: Option<String>,
     /// `Allow` or `Deny`.
-    effect: &'static str,
+    effect: String,
     /// `Action` or `NotAction`.
-    action_element: &'static str,
+    action_element: String,
     /// The action entries.
     actions: Vec<String>,
     /// `Resource`, `NotResource`, or `None`.
-    resource_element: Option<&'static str>,
+    resource_element: Option<String>,
     /// The resource entries.
     resources: Vec<String>,
     /// `Principal`, `NotPrincipal`, or `None`.
-    principal_element: Option<&'static str>,
+    principal_element: Option<String>,
     /// `(kind, value)` principal entries (`("*", "*")` for the bare star).
-    principals: Vec<(&'static str, String)>,
+    principals: Vec<(String, String)>,
     /// `(operator, key, values)` condition entries.
     conditions: Vec<(String, String, Vec<String>)>,
     /// JSON Pointer of the statement.
@@ -175,8 +250,67 @@ pub struct Statement {
     column: u32,
 }
 
+/// The fields of a statement in declaration order: what it pickles as.
+/// (Nested: Python conversions take tuples of up to twelve.)
+type StatementState = (
+    (usize, Option<String>, String, String, Vec<String>),
+    (
+        Option<String>,
+        Vec<String>,
+        Option<String>,
+        Vec<(String, String)>,
+    ),
+    (Vec<(String, String, Vec<String>)>, String, u32, u32),
+);
+
 #[pymethods]
 impl Statement {
+    /// Pickles as its fields (a statement is a plain record of what the policy says).
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(PyObject, PyObject)> {
+        let py = slf.py();
+        let s = slf.get();
+        let state: StatementState = (
+            (
+                s.index,
+                s.sid.clone(),
+                s.effect.clone(),
+                s.action_element.clone(),
+                s.actions.clone(),
+            ),
+            (
+                s.resource_element.clone(),
+                s.resources.clone(),
+                s.principal_element.clone(),
+                s.principals.clone(),
+            ),
+            (s.conditions.clone(), s.path.clone(), s.line, s.column),
+        );
+        reduce_to_restore::<Statement, _>(py, state)
+    }
+    /// Rebuilds a pickled statement (see `__reduce__`).
+    #[staticmethod]
+    fn _restore(state: StatementState) -> Statement {
+        let (
+            (index, sid, effect, action_element, actions),
+            (resource_element, resources, principal_element, principals),
+            (conditions, path, line, column),
+        ) = state;
+        Statement {
+            index,
+            sid,
+            effect,
+            action_element,
+            actions,
+            resource_element,
+            resources,
+            principal_element,
+            principals,
+            conditions,
+            path,
+            line,
+            column,
+        }
+    }
     fn __repr__(&self) -> String {
         format!(
             "<Statement {}{} {} {} actions at line {}>",
@@ -201,7 +335,7 @@ pub struct Policy {
 
 fn policy_type(py: Python<'_>, name: &str) -> PyResult<PolicyType> {
     name.parse::<PolicyType>()
-        .map_err(|e| raise(py, "IamError", e.to_string(), py.None()))
+        .map_err(|e| raise(py, "ArgumentError", e.to_string(), py.None()))
 }
 
 #[pymethods]
@@ -218,8 +352,11 @@ impl Policy {
         } else {
             return Err(raise(
                 py,
-                "IamError",
-                "a policy is given as str, bytes or dict".into(),
+                "ArgumentError",
+                format!(
+                    "a policy is given as str, bytes or dict, not {}",
+                    source.get_type().name()?
+                ),
                 py.None(),
             ));
         };
@@ -264,10 +401,10 @@ impl Policy {
                 let loc = s.location();
                 let (principal_element, principals) = match s.principal() {
                     Some(p) => (
-                        Some(p.name()),
+                        Some(p.name().to_string()),
                         p.entries()
                             .into_iter()
-                            .map(|(k, v, _)| (k.as_str(), v.to_string()))
+                            .map(|(k, v, _)| (k.as_str().to_string(), v.to_string()))
                             .collect(),
                     ),
                     None => (None, Vec::new()),
@@ -275,10 +412,10 @@ impl Policy {
                 Statement {
                     index: s.index(),
                     sid: s.sid().map(str::to_string),
-                    effect: s.effect().as_str(),
-                    action_element: s.action().name(),
+                    effect: s.effect().as_str().to_string(),
+                    action_element: s.action().name().to_string(),
                     actions: s.action().values().map(str::to_string).collect(),
-                    resource_element: s.resource().map(|r| r.name()),
+                    resource_element: s.resource().map(|r| r.name().to_string()),
                     resources: s
                         .resource()
                         .map(|r| r.values().map(str::to_string).collect())
@@ -405,8 +542,9 @@ fn converted_context<'py>(context: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
         Ok(d) => d.copy()?,
         Err(_) => py
             .get_type::<PyDict>()
-            .call1((context,))?
-            .downcast_into::<PyDict>()?,
+            .call1((context,))
+            .and_then(|d| Ok(d.downcast_into::<PyDict>()?))
+            .map_err(|_| request_error(py, "context", "is a mapping of context keys to values"))?,
     };
     let plain = |v: &Bound<'py, PyAny>| {
         v.is_exact_instance_of::<PyString>()
@@ -477,10 +615,15 @@ fn request_from_keywords<'py>(
             }
         }
     }
+    let missing = if principal.is_none() {
+        "principal"
+    } else {
+        "action"
+    };
     let (Some(principal), Some(action)) = (principal, action) else {
         return Err(request_error(
             py,
-            "action",
+            missing,
             "evaluate needs a Request or principal= and action=",
         ));
     };
@@ -535,7 +678,10 @@ impl Request {
                 r.add_resource(&text(s)?);
             } else {
                 let mut items = Vec::new();
-                for item in res.try_iter()? {
+                let list = res.try_iter().map_err(|_| {
+                    request_error(py, "resource", "is a string or a list of strings")
+                })?;
+                for item in list {
                     let item = item?;
                     let s = item
                         .downcast::<PyString>()
@@ -707,6 +853,34 @@ impl EvalResult {
     }
 }
 
+/// The lines of `source` that hold `span`, with one line around them, as HTML: the span inside a
+/// `<mark>`, the lines numbered as in the policy.
+fn highlighted_statement(source: &str, span: iam_core::Span) -> String {
+    let (start, end) = (span.start as usize, span.end as usize);
+    let (Some(before), Some(marked), Some(after)) = (
+        source.get(..start),
+        source.get(start..end),
+        source.get(end..),
+    ) else {
+        return String::new();
+    };
+    // From the start of the line before the statement's first to the end of the line after its
+    // last.
+    let from = before.rmatch_indices('\n').nth(1).map_or(0, |(i, _)| i + 1);
+    let to = after
+        .match_indices('\n')
+        .nth(1)
+        .map_or(source.len(), |(i, _)| end + i);
+    let first_line = source.get(..from).map_or(0, |t| t.matches('\n').count()) + 1;
+    format!(
+        "<pre style=\"line-height:1.3\"><span style=\"color:#6e7781\">line {first_line}</span>\n\
+         {}<mark>{}</mark>{}</pre>",
+        escape_html(before.get(from..).unwrap_or("")),
+        escape_html(marked),
+        escape_html(source.get(end..to).unwrap_or("")),
+    )
+}
+
 /// Escapes text for HTML.
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -845,8 +1019,21 @@ impl EvalResult {
                  <th>statement</th><th>line</th></tr></thead><tbody>{rows}</tbody></table>"
             )
         };
+        // Each decisive statement in its policy's text, highlighted.
+        let set = &self.set.get().inner;
+        let sources: String = e
+            .decisive()
+            .iter()
+            .filter_map(|s| {
+                let policy = set.policy_in(s.layer(), s.policy_index())?;
+                Some(highlighted_statement(
+                    policy.policy().source(),
+                    s.location().span(),
+                ))
+            })
+            .collect();
         format!(
-            "<p style=\"color:{colour}\"><b>{}</b></p>{table}",
+            "<p style=\"color:{colour}\"><b>{}</b></p>{table}{sources}",
             escape_html(&e.summary())
         )
     }

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 import iam_core
-from iam_core import IamError, ParseError, Policy, PolicySet, Request, RequestError
+from iam_core import ArgumentError, Findings, IamError, ParseError, Policy, PolicySet, Request, RequestError
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -224,3 +224,133 @@ def test_catalog_and_version():
     assert iam_core.catalog_date() == "2026-09-26"
     assert ("s3:GetObject", "Read") in iam_core.expand("s3:Get*")
     assert iam_core.__version__.count(".") == 2
+
+
+def test_evaluate_many_dicts_are_checked_and_keep_now():
+    # A Deny after a date: `now` in a dict must reach the request, as it does for evaluate().
+    ps = PolicySet(identity=[ADMIN, {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "*", "Resource": "*",
+         "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}}]}])
+    row = {"principal": ALICE, "action": "s3:GetObject", "now": 2e9}
+    assert ps.evaluate(**row).decision == "explicitDeny"
+    assert ps.evaluate_many([row])[0].decision == "explicitDeny"
+    assert ps.evaluate_many([{**row, "now": 1.8e9}])[0].decision == "allow"
+    # A key that is not a request field is an error, not a silently ignored typo.
+    with pytest.raises(RequestError) as e:
+        ps.evaluate_many([{"principal": ALICE, "action": "s3:GetObject", "resouce": "arn:aws:s3:::b/k"}])
+    assert e.value.field == "resouce"
+    with pytest.raises(RequestError, match="resource_account"):
+        ps.evaluate_many([{"principal": ALICE, "action": "s3:GetObject", "resourceAccount": "222233334444"}])
+    with pytest.raises(RequestError):
+        ps.evaluate_many(["not a request"])
+
+
+def test_pandas_missing_values_are_absent_and_other_columns_kept():
+    pd = pytest.importorskip("pandas")
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+              "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}}}]}
+    ps = PolicySet(identity=[policy])
+    df = pd.DataFrame([
+        {"id": 1, "principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+         "context": {"aws:PrincipalTag/team": "a"}},
+        {"id": 2, "principal": ALICE, "action": "s3:GetObject"},
+    ])
+    out = ps.evaluate_many(df)
+    assert list(out["decision"]) == ["allow", "implicitDeny"]
+    assert list(out["id"]) == [1, 2]
+
+
+def test_policy_type_is_applied_to_a_parsed_policy():
+    identity = Policy.parse(ADMIN)
+    as_resource = Policy.parse(identity, policy_type="resource")
+    assert as_resource.policy_type == "resource"
+    assert any(d.code == "MISSING_PRINCIPAL" for d in as_resource.findings())
+    assert not any(d.code == "MISSING_PRINCIPAL" for d in identity.findings())
+    assert Policy.parse(identity) is identity
+
+
+def test_scp_levels_must_be_lists():
+    s3_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    with pytest.raises(ArgumentError) as e:
+        PolicySet(identity=[ADMIN], scps=[ADMIN, s3_only])
+    assert isinstance(e.value, ValueError) and isinstance(e.value, TypeError)
+    with pytest.raises(ArgumentError):
+        PolicySet(identity=[ADMIN], rcps=[json.dumps(ADMIN)])
+    one_level = PolicySet(identity=[ADMIN], scps=[[ADMIN, s3_only]])
+    assert one_level.evaluate(principal=ALICE, action="ec2:RunInstances").decision == "allow"
+    two_levels = PolicySet(identity=[ADMIN], scps=[[ADMIN], [s3_only]])
+    assert two_levels.evaluate(principal=ALICE, action="ec2:RunInstances").decision == "implicitDeny"
+
+
+def test_argument_and_request_errors_are_typed_and_structured():
+    with pytest.raises(ArgumentError):
+        Policy.parse(ADMIN, policy_type="bucket")
+    with pytest.raises(ArgumentError, match="int"):
+        Policy.parse(42)  # type: ignore[arg-type]
+    ps = PolicySet(identity=[ADMIN])
+    with pytest.raises(RequestError) as e:
+        ps.evaluate(action="s3:GetObject")
+    assert (e.value.field, e.value.code) == ("principal", "INVALID_SIMULATION")
+    with pytest.raises(RequestError) as e:
+        ps.evaluate(principal=ALICE)
+    assert e.value.field == "action"
+    with pytest.raises(RequestError) as e:
+        ps.evaluate(principal=ALICE, action="s3:GetObject", context="abc")  # type: ignore[arg-type]
+    assert e.value.field == "context"
+    with pytest.raises(RequestError) as e:
+        ps.evaluate(principal=ALICE, action="s3:GetObject", resource=5)  # type: ignore[arg-type]
+    assert e.value.field == "resource"
+    with pytest.raises(RequestError) as e:
+        ps.evaluate(principal=ALICE, action="s3:GetObject", context={"aws:PrincipalTag/team": object()})
+    assert e.value.path == "/context/aws:PrincipalTag~1team"
+
+
+def test_errors_diagnostics_and_statements_pickle():
+    with pytest.raises(ParseError) as e:
+        Policy.parse('{"Version": "2012-10-17", "Statement": {"Effect": "Allow"}}')
+    err = pickle.loads(pickle.dumps(e.value))
+    assert type(err) is ParseError and err.message == e.value.message
+    assert [d.to_json() for d in err.diagnostics] == [d.to_json() for d in e.value.diagnostics]
+    assert err.diagnostics[0].code == e.value.diagnostics[0].code == err.code
+    p = example("least-privilege-s3-dynamodb.json")
+    findings = Policy.parse(ADMIN).findings() + Policy.parse({"Statement": [
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}).findings()
+    assert isinstance(Policy.parse(ADMIN).findings(), Findings) and len(findings) > 2
+    assert any(d.help for d in findings)
+    for d in findings:
+        d2 = pickle.loads(pickle.dumps(d))
+        assert d2.to_json() == d.to_json() and repr(d2) == repr(d) and d2.help == d.help
+    for s in p.statements:
+        s2 = pickle.loads(pickle.dumps(s))
+        fields = ("index", "sid", "effect", "action_element", "actions", "resource_element", "resources",
+                  "principal_element", "principals", "conditions", "path", "line", "column")
+        assert [getattr(s2, f) for f in fields] == [getattr(s, f) for f in fields]
+    arg = pickle.loads(pickle.dumps(ArgumentError("bad")))
+    assert isinstance(arg, ArgumentError) and arg.message == "bad"
+    with pytest.raises(ArgumentError):
+        iam_core.Diagnostic._restore(("NO_SUCH_CODE", "error", "m", None, "", (0, 0), (0, 1, 1, 1), (0, 1, 1, 1)))
+
+
+def test_findings_render_as_a_table():
+    findings = Policy.parse(ADMIN).findings()
+    html = findings._repr_html_()
+    assert html.startswith("<table>") and "FULL_ADMIN" in html
+    assert Findings([])._repr_html_() == "<p>no findings</p>"
+    # A dict is written as indented JSON, so a finding points at its own line.
+    assert any(d.line > 1 for d in findings)
+
+
+def test_result_html_highlights_the_decisive_statement():
+    identity = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "All", "Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Sid": "NoDel", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}]}
+    bucket = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+    ps = PolicySet(identity=[identity], resource=bucket)
+    denied = ps.evaluate(principal=ALICE, action="s3:DeleteObject", resource="arn:aws:s3:::b/k")._repr_html_()
+    marked = denied.split("<mark>")[1].split("</mark>")[0]
+    assert "NoDel" in marked and "&quot;All&quot;" not in marked
+    public = ps.evaluate(principal="anonymous", action="s3:GetObject", resource="arn:aws:s3:::b/k")._repr_html_()
+    assert "Public" in public.split("<mark>")[1].split("</mark>")[0]
+    nothing = ps.evaluate(principal="anonymous", action="s3:PutObject", resource="arn:aws:s3:::b/k")._repr_html_()
+    assert "<mark>" not in nothing

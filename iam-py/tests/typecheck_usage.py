@@ -23,3 +23,8 @@ def usage() -> None:
     pairs = iam_core.expand("s3:Get*")
     first: str = pairs[0][0]
     _ = (line, decision, blocked, many, date, first, text, keys)
+
+
+def statements_are_read_only(s: iam_core.Statement) -> None:
+    # mypy --strict warns about an unused ignore, so this fails if the stub let the field be set.
+    s.sid = "x"  # type: ignore[misc]

@@ -340,13 +340,25 @@ impl PolicySet {
 
     /// The compiled policy behind a statement id.
     pub fn policy(&self, id: StatementId) -> Option<&CompiledPolicy> {
-        match id.layer {
-            Layer::Identity => self.identity.get(id.policy()),
-            Layer::Resource => self.resource.as_ref(),
-            Layer::PermissionsBoundary => self.boundary.as_ref(),
-            Layer::Session => self.session.as_ref(),
-            Layer::Scp(l) => self.scps.get(l as usize)?.get(id.policy()),
-            Layer::Rcp(l) => self.rcps.get(l as usize)?.get(id.policy()),
+        self.policy_in(id.layer, id.policy())
+    }
+
+    /// The `index`-th policy of a layer (the index a [`DecisiveStatement`] reports as its
+    /// `policy_index`); layers that hold one policy have only index 0.
+    pub fn policy_in(&self, layer: Layer, index: usize) -> Option<&CompiledPolicy> {
+        let single = match layer {
+            Layer::Resource => &self.resource,
+            Layer::PermissionsBoundary => &self.boundary,
+            Layer::Session => &self.session,
+            _ => &None,
+        };
+        match layer {
+            Layer::Identity => self.identity.get(index),
+            Layer::Resource | Layer::PermissionsBoundary | Layer::Session => {
+                single.as_ref().filter(|_| index == 0)
+            }
+            Layer::Scp(l) => self.scps.get(l as usize)?.get(index),
+            Layer::Rcp(l) => self.rcps.get(l as usize)?.get(index),
         }
     }
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import html
 import json
 import time
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
 from . import _native
-from .errors import IamError, ParseError, RequestError
+from .errors import ArgumentError, IamError, ParseError, RequestError
 from ._native import Diagnostic, Request, Result, Statement, catalog_date, expand
 
 __version__: str = _native.__version__
@@ -32,7 +32,9 @@ __all__ = [
     "Result",
     "Diagnostic",
     "Statement",
+    "Findings",
     "IamError",
+    "ArgumentError",
     "ParseError",
     "RequestError",
     "expand",
@@ -56,36 +58,59 @@ def _findings_html(findings: Sequence[Diagnostic]) -> str:
             "<th>message</th></tr></thead><tbody>" + rows + "</tbody></table>")
 
 
+class Findings(List[Diagnostic]):
+    """A list of :class:`Diagnostic` that a notebook shows as a table, most serious first."""
+
+    def _repr_html_(self) -> str:
+        if not self:
+            return "<p>no findings</p>"
+        return _findings_html(self)
+
+
 class Policy:
     """A parsed IAM policy. Build it with :meth:`Policy.parse`."""
 
     __slots__ = ("_native",)
 
-    def __init__(self, native: Any) -> None:
+    def __init__(self, native: _native.Policy) -> None:
         self._native = native
 
     @classmethod
     def parse(cls, source: PolicyInput, policy_type: str = "identity") -> "Policy":
         """Parses a policy given as JSON text, bytes, or a dict. ``policy_type`` is one of
         identity, resource, trust, permissions-boundary, session, scp, rcp. Raises
-        :class:`ParseError` with located diagnostics."""
+        :class:`ParseError` with located diagnostics.
+
+        A dict is written as indented JSON first, so that findings point at a line of their
+        own; a :class:`Policy` is returned as it is, or read again when ``policy_type`` differs.
+        """
         if isinstance(source, Policy):
-            return source
-        if isinstance(source, Mapping):
-            source = json.dumps(source)
+            if source.policy_type == policy_type:
+                return source
+            source = source.source
+        elif isinstance(source, Mapping):
+            source = json.dumps(source, indent=2)
         return cls(_native.Policy.parse(source, policy_type))
 
     @property
     def policy_type(self) -> str:
+        """The policy type whose rules :meth:`validate` and :meth:`findings` apply."""
         return self._native.policy_type
 
     @property
     def source(self) -> str:
+        """The JSON text the policy was read from (locations point into it)."""
         return self._native.source
 
     @property
     def version(self) -> Optional[str]:
+        """The ``Version`` element (``2012-10-17``), or ``None``."""
         return self._native.version
+
+    @property
+    def id(self) -> Optional[str]:
+        """The ``Id`` element, or ``None``."""
+        return self._native.id
 
     @property
     def statements(self) -> List[Statement]:
@@ -93,35 +118,38 @@ class Policy:
         and location."""
         return self._native.statements
 
-    def validate(self) -> List[Diagnostic]:
+    def validate(self) -> Findings:
         """Findings of the rules of the policy type."""
-        return self._native.validate()
+        return Findings(self._native.validate())
 
-    def findings(self) -> List[Diagnostic]:
+    def findings(self) -> Findings:
         """Validation and lint findings (over-broad wildcards, risky grants), by position."""
-        return self._native.findings()
+        return Findings(self._native.findings())
 
     def to_json(self) -> str:
         """The policy as compact JSON, keys and shapes as written."""
         return self._native.to_json()
 
     def to_dict(self) -> Dict[str, Any]:
-        return json.loads(self.to_json())
+        """The policy as Python values (``json.loads`` of :meth:`to_json`)."""
+        result: Dict[str, Any] = json.loads(self.to_json())
+        return result
 
     def __repr__(self) -> str:
         return repr(self._native)
 
     def _repr_html_(self) -> str:
+        """The policy's repr and its findings as a table (for notebooks)."""
         f = self.findings()
         head = "<p>{} — {} finding(s)</p>".format(html.escape(repr(self)), len(f))
         return head + (_findings_html(f) if f else "")
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, ...]:
         return (Policy.parse, (self.source, self.policy_type))
 
 
 def _named(items: Any, default: str, policy_type: str) -> List[Tuple[str, Any]]:
-    out = []
+    out: List[Tuple[str, Any]] = []
     if items is None:
         return out
     if isinstance(items, (str, bytes, Mapping, Policy)):
@@ -170,36 +198,84 @@ class PolicySet(_native.PolicySet):
             _one(resource, "resource", "resource"),
             _one(permissions_boundary, "permissionsBoundary", "permissions-boundary"),
             _one(session, "session", "session"),
-            [_named(level, f"scps[{i}]", "scp") for i, level in enumerate(scps or [])],
-            [_named(level, f"rcps[{i}]", "rcp") for i, level in enumerate(rcps or [])],
+            [_named(_level(level, "scps", i), f"scps[{i}]", "scp") for i, level in enumerate(scps or [])],
+            [_named(_level(level, "rcps", i), f"rcps[{i}]", "rcp") for i, level in enumerate(rcps or [])],
         )
 
-    def evaluate_many(self, requests: Any) -> Any:  # type: ignore[override]
+    @overload
+    def evaluate_many(self, requests: Iterable[Union[Request, Mapping[str, Any]]]) -> List[Result]: ...
+
+    @overload
+    def evaluate_many(self, requests: Any) -> Any: ...
+
+    def evaluate_many(self, requests: Any) -> Any:
         """Evaluates many requests with the GIL released. Takes Request objects or dicts with the
-        keyword arguments of :meth:`request`; returns a list of :class:`Result`. A pandas
-        DataFrame (columns principal, action, resource, context) gives a DataFrame with
-        ``decision``, ``allowed`` and ``blocked_by`` columns added."""
+        keyword arguments of :meth:`request` (a key it does not take is a :class:`RequestError`);
+        returns a list of :class:`Result`.
+
+        A pandas DataFrame gives a DataFrame with ``decision``, ``allowed`` and ``blocked_by``
+        columns added. Its columns named like those keyword arguments make the requests (a
+        missing value, ``None`` or ``NaN``, counts as absent); other columns are kept as they
+        are."""
         try:
-            import pandas as pd  # type: ignore
+            import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
         except ImportError:  # pandas is optional
             pd = None
         if pd is not None and isinstance(requests, pd.DataFrame):
-            rows = requests.to_dict("records")
+            columns = [c for c in requests.columns if c in _REQUEST_KEYS]
+            rows = [
+                {k: v for k, v in row.items() if not _missing(pd, v)}
+                for row in requests[columns].to_dict("records")
+            ]
             results = self.evaluate_many(rows)
             out = requests.copy()
             out["decision"] = [r.decision for r in results]
             out["allowed"] = [r.allowed for r in results]
             out["blocked_by"] = pd.Series([r.blocked_by for r in results], index=out.index, dtype=object)
             return out
-        now = int(time.time())
-        built = [r if isinstance(r, Request) else self.request(now=now, **_clean(r)) for r in requests]
+        now = time.time()
+        built = [r if isinstance(r, Request) else self.request(**{"now": now, **_clean(r)}) for r in requests]
         return super().evaluate_many(built)
 
 
+# The keyword arguments of `PolicySet.request`, which the dicts of `evaluate_many` use.
+_REQUEST_KEYS = ("principal", "action", "resource", "context", "resource_account",
+                 "wildcard_only_action", "now", "principal_account", "federating_user")
+
+# Simulation files write these in camelCase; a dict using them gets the snake_case name in its error.
+_CAMEL = {"resourceAccount": "resource_account", "wildcardOnlyAction": "wildcard_only_action",
+          "principalAccount": "principal_account", "federatingUser": "federating_user",
+          "resources": "resource"}
+
+
 def _clean(row: Mapping[str, Any]) -> Dict[str, Any]:
-    keys = ("principal", "action", "resource", "context", "resource_account", "wildcard_only_action",
-            "principal_account", "federating_user")
-    out = {k: row[k] for k in keys if k in row and row[k] is not None}
-    return out
+    """The keyword arguments of one request of `evaluate_many`; `None` counts as absent."""
+    if not isinstance(row, Mapping):
+        raise RequestError(f"a request is a Request or a dict, not {type(row).__name__}", "")
+    for k in row:
+        if k not in _REQUEST_KEYS:
+            hint = f" (did you mean '{_CAMEL[k]}'?)" if k in _CAMEL else ""
+            raise RequestError(f"{k}: not a request field{hint}; the fields are {', '.join(_REQUEST_KEYS)}", str(k))
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _missing(pd: Any, value: Any) -> bool:
+    """Whether a DataFrame cell is missing (None, NaN, NaT, pd.NA); lists and dicts are values."""
+    if isinstance(value, (list, tuple, dict, set, frozenset, str)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _level(level: Any, name: str, index: int) -> Any:
+    """One level of SCPs or RCPs: a list of policies (a flat list of policies is a mistake that
+    would make each policy its own level)."""
+    if isinstance(level, (str, bytes, Mapping, Policy)):
+        raise ArgumentError(
+            f"{name}[{index}] is a policy, but {name} is a list of levels, each a list of policies: "
+            f"write {name}=[[p1, p2]] for one level, {name}=[[root], [ou]] for two")
+    return level
 
 

@@ -1,9 +1,17 @@
 """Type stubs of the native module (iam-py, PyO3)."""
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union, final
+
+from typing_extensions import disjoint_base
 
 __version__: str
+__all__ = ["__version__", "Policy", "Statement", "Diagnostic", "Request", "PolicySet", "Result",
+           "expand", "catalog_date", "_decide_again", "_policy_set"]
 
+_Position = Tuple[int, int, int, int]
+_DiagnosticState = Tuple[str, str, str, Optional[str], str, Tuple[int, int], _Position, _Position]
+
+@final
 class Diagnostic:
     @property
     def code(self) -> str: ...
@@ -30,22 +38,49 @@ class Diagnostic:
     @property
     def docs(self) -> str: ...
     def to_json(self) -> str: ...
+    def __reduce__(self) -> Tuple[Any, Tuple[_DiagnosticState]]: ...
+    @staticmethod
+    def _restore(state: _DiagnosticState) -> Diagnostic: ...
 
+_StatementState = Tuple[
+    Tuple[int, Optional[str], str, str, List[str]],
+    Tuple[Optional[str], List[str], Optional[str], List[Tuple[str, str]]],
+    Tuple[List[Tuple[str, str, List[str]]], str, int, int],
+]
+
+@final
 class Statement:
-    index: int
-    sid: Optional[str]
-    effect: str
-    action_element: str
-    actions: List[str]
-    resource_element: Optional[str]
-    resources: List[str]
-    principal_element: Optional[str]
-    principals: List[Tuple[str, str]]
-    conditions: List[Tuple[str, str, List[str]]]
-    path: str
-    line: int
-    column: int
+    @property
+    def index(self) -> int: ...
+    @property
+    def sid(self) -> Optional[str]: ...
+    @property
+    def effect(self) -> str: ...
+    @property
+    def action_element(self) -> str: ...
+    @property
+    def actions(self) -> List[str]: ...
+    @property
+    def resource_element(self) -> Optional[str]: ...
+    @property
+    def resources(self) -> List[str]: ...
+    @property
+    def principal_element(self) -> Optional[str]: ...
+    @property
+    def principals(self) -> List[Tuple[str, str]]: ...
+    @property
+    def conditions(self) -> List[Tuple[str, str, List[str]]]: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    def __reduce__(self) -> Tuple[Any, Tuple[_StatementState]]: ...
+    @staticmethod
+    def _restore(state: _StatementState) -> Statement: ...
 
+@final
 class Policy:
     @staticmethod
     def parse(source: Union[str, bytes], policy_type: str = "identity") -> "Policy": ...
@@ -63,9 +98,10 @@ class Policy:
     def findings(self) -> List[Diagnostic]: ...
     def to_json(self) -> str: ...
 
+@final
 class Request:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         principal: str,
         action: str,
         resource: Union[None, str, Sequence[str]] = None,
@@ -75,7 +111,7 @@ class Request:
         now: Optional[int] = None,
         principal_account: Optional[str] = None,
         federating_user: Optional[str] = None,
-    ) -> None: ...
+    ) -> Request: ...
     @property
     def principal(self) -> str: ...
     @property
@@ -83,6 +119,7 @@ class Request:
     @property
     def resources(self) -> List[str]: ...
 
+@final
 class Result:
     """The decision for one request; the explanation is computed on first use."""
     @property
@@ -105,16 +142,19 @@ class Result:
 
 _Named = Tuple[str, Policy]
 
+_Set = TypeVar("_Set", bound="PolicySet")
+
+@disjoint_base
 class PolicySet:
-    def __init__(
-        self,
+    def __new__(
+        cls: Type[_Set],
         identity: List[_Named],
         resource: Optional[_Named] = None,
         permissions_boundary: Optional[_Named] = None,
         session: Optional[_Named] = None,
         scps: List[List[_Named]] = ...,
         rcps: List[List[_Named]] = ...,
-    ) -> None: ...
+    ) -> _Set: ...
     @staticmethod
     def request(
         principal: str,
@@ -150,3 +190,5 @@ class PolicySet:
 
 def expand(pattern: str) -> List[Tuple[str, str]]: ...
 def catalog_date() -> str: ...
+def _decide_again(set: PolicySet, request: Request, trace: bool) -> Result: ...
+def _policy_set(cls: Type[_Set], args: Tuple[Any, ...]) -> _Set: ...
