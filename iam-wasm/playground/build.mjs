@@ -34,13 +34,18 @@ function examples() {
       const p = sim.policies;
       const unwrap = (x) => (x && x.policy && !x.Statement ? x.policy : x);
       const text = (x) => JSON.stringify(unwrap(x), null, 2) + "\n";
+      // The playground holds one policy per tab: an example with more would lose some.
+      const one = (list, what) => {
+        if (list.length !== 1) throw new Error(`${e.simulation}: ${what} holds ${list.length} policies; the playground shows one`);
+        return list[0];
+      };
       const policies = {};
-      if (p.identity) policies.identity = text(p.identity[0]);
+      if (p.identity) policies.identity = text(one(p.identity, "identity"));
       if (p.resource) policies.resource = text(p.resource);
       if (p.permissionsBoundary) policies.permissionsBoundary = text(p.permissionsBoundary);
       if (p.session) policies.session = text(p.session);
-      if (p.scps) policies.scp = text(p.scps[0][0]);
-      if (p.rcps) policies.rcp = text(p.rcps[0][0]);
+      if (p.scps) policies.scp = text(one(one(p.scps, "scps (levels)"), "scps[0]"));
+      if (p.rcps) policies.rcp = text(one(one(p.rcps, "rcps (levels)"), "rcps[0]"));
       const { name, ...request } = sim.requests[e.requestIndex ?? 0];
       return { title: e.title, policies, request, source: e.simulation };
     }

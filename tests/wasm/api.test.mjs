@@ -205,16 +205,18 @@ test("policies given as text are located in their own text; context keys are typ
   assert.equal(bad.errors[0].location.start.line, 2);
 });
 
-test("request objects (fast path) and JSON text (the core's reader) agree on every corpus case", async () => {
+test("every corpus case gets its expected decision, and request objects (fast path) and JSON text (the core's reader) agree", async () => {
   const { readFileSync, readdirSync } = await import("node:fs");
   const dir = new URL("../../corpus/conformance/", import.meta.url);
   let n = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
     for (const c of JSON.parse(readFileSync(new URL(file, dir), "utf8")).cases) {
       const compiled = w.PolicySet.compile(c.policies);
-      if (!compiled.ok) continue;
+      assert.equal(compiled.ok, true, `${file}: ${c.name}: ${JSON.stringify(compiled.errors)}`);
       const set = compiled.set;
       const asText = JSON.stringify(c.request);
+      // The expected decision (tests/conformance checks the rest of `expect` in every language).
+      assert.equal(set.decide(c.request, 1.8e9), c.expect.decision, `${file}: ${c.name}`);
       assert.equal(set.decide(c.request, 1.8e9), set.decide(asText, 1.8e9), `${file}: ${c.name}`);
       assert.deepEqual(set.evaluate(c.request, true, 1.8e9), set.evaluate(asText, true, 1.8e9), `${file}: ${c.name}`);
       const prepared = w.PreparedRequest.read(c.request, 1.8e9);
