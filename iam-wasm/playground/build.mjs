@@ -34,18 +34,20 @@ function examples() {
       const p = sim.policies;
       const unwrap = (x) => (x && x.policy && !x.Statement ? x.policy : x);
       const text = (x) => JSON.stringify(unwrap(x), null, 2) + "\n";
-      // The playground holds one policy per tab: an example with more would lose some.
-      const one = (list, what) => {
-        if (list.length !== 1) throw new Error(`${e.simulation}: ${what} holds ${list.length} policies; the playground shows one`);
-        return list[0];
+      // A tab per identity policy and per SCP or RCP level (`identity`, `identity#2`, …); a
+      // level with several policies has no tab of its own, so such an example is refused.
+      const key = (id, i) => (i === 0 ? id : `${id}#${i + 1}`);
+      const level = (policies, what) => {
+        if (policies.length !== 1) throw new Error(`${e.simulation}: ${what} holds ${policies.length} policies; a playground tab is one level's one policy`);
+        return policies[0];
       };
       const policies = {};
-      if (p.identity) policies.identity = text(one(p.identity, "identity"));
+      (p.identity ?? []).forEach((x, i) => (policies[key("identity", i)] = text(x)));
       if (p.resource) policies.resource = text(p.resource);
       if (p.permissionsBoundary) policies.permissionsBoundary = text(p.permissionsBoundary);
       if (p.session) policies.session = text(p.session);
-      if (p.scps) policies.scp = text(one(one(p.scps, "scps (levels)"), "scps[0]"));
-      if (p.rcps) policies.rcp = text(one(one(p.rcps, "rcps (levels)"), "rcps[0]"));
+      (p.scps ?? []).forEach((l, i) => (policies[key("scp", i)] = text(level(l, `scps[${i}]`))));
+      (p.rcps ?? []).forEach((l, i) => (policies[key("rcp", i)] = text(level(l, `rcps[${i}]`))));
       const { name, ...request } = sim.requests[e.requestIndex ?? 0];
       return { title: e.title, policies, request, source: e.simulation };
     }

@@ -155,7 +155,36 @@ test("the playground decides, marks, explains, shares, and never talks to a serv
   await page.click('#tabs button[data-layer="resource"]');
   assert.match(await decisiveText(page), /DenyInsecureTransport/);
 
+  // Several identity policies and SCP levels: tabs added with "+", each decided in its place.
+  await chooseExample(page, "Guide: least privilege");
+  await waitDecision(page, "allow");
+  await page.click('#tabs button[data-add="identity"]');
+  assert.equal(await page.getAttribute('#tabs button[data-layer="identity#2"]', "aria-selected"), "true");
+  await waitDecision(page, "allow"); // an empty tab leaves the decision as it was
+  await setPolicy(page, `{"Version": "2012-10-17", "Statement": [
+  {"Sid": "NoReportReads", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}`);
+  await waitDecision(page, "explicitDeny");
+  assert.match(await page.textContent("#decision"), /Identity 2 "NoReportReads"/);
+  assert.match(await decisiveText(page), /NoReportReads/);
+  await page.click('#tabs button[data-layer="identity"]');
+  assert.equal(await decisiveText(page), "");
+  await page.click('#tabs button[data-close="identity#2"]');
+  await waitDecision(page, "allow");
+  assert.equal(await page.locator('#tabs button[data-layer="identity#2"]').count(), 0);
+  await page.click('#tabs button[data-layer="scp"]');
+  await setPolicy(page, `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}`);
+  await page.click('#tabs button[data-add="scp"]');
+  await setPolicy(page, `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}`);
+  await waitDecision(page, "implicitDeny");
+  assert.match(await page.textContent("#decision"), /SCP level 2/);
+
   // Share: the link carries the whole state; opening it restores the same page.
+  await page.click("#share");
+  await page.waitForFunction(() => document.querySelector("#share-link").value.includes("#s="));
+  const levels = await openPage(await page.inputValue("#share-link"));
+  await waitDecision(levels, "implicitDeny");
+  assert.equal(await levels.locator('#tabs button[data-layer="scp#2"]').count(), 1);
+  await levels.close();
   await chooseExample(page, "Guide: least privilege");
   await waitDecision(page, "allow");
   await setPolicy(page, edited);

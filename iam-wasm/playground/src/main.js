@@ -7,15 +7,33 @@ import examples from "virtual:examples";
 import { newState, reveal, showAnalysis } from "./editor.js";
 import { decodeState, encodeState } from "./share.js";
 
-/** The policy tabs: the `policies` key the engine reads and the policy type to check it as. */
+/**
+ * The kinds of policy tab: the `policies` key the engine reads and the policy type to check it
+ * as. `more` names what another tab of the kind adds: several identity policies, and SCP and RCP
+ * levels (root first; each tab is one level's policy).
+ */
 const LAYERS = [
-  { id: "identity", label: "Identity", policyType: "identity", hint: "An identity-based policy of the caller (user or role)." },
+  { id: "identity", label: "Identity", policyType: "identity", more: "identity policy", hint: "An identity-based policy of the caller (user or role); add a tab for each policy attached." },
   { id: "resource", label: "Resource", policyType: "resource", hint: "The resource-based policy: a bucket policy, key policy, role trust policy… It needs a Principal." },
   { id: "permissionsBoundary", label: "Permissions boundary", policyType: "permissions-boundary", hint: "The caller's permissions boundary: the most its identity policies may grant." },
   { id: "session", label: "Session", policyType: "session", hint: "A session policy passed when the role session was created." },
-  { id: "scp", label: "SCP", policyType: "scp", hint: "A service control policy of the caller's organization (one level)." },
-  { id: "rcp", label: "RCP", policyType: "rcp", hint: "A resource control policy of the resource's organization (one level)." },
+  { id: "scp", label: "SCP", policyType: "scp", more: "SCP level", hint: "A service control policy of the caller's organization: one level, the root first; add a tab for each level below it." },
+  { id: "rcp", label: "RCP", policyType: "rcp", more: "RCP level", hint: "A resource control policy of the resource's organization: one level, the root first; add a tab for each level below it." },
 ];
+const kindOf = (key) => key.split("#")[0];
+const kind = (key) => LAYERS.find((l) => l.id === kindOf(key));
+/** The open tabs, by key: a kind's id for its first tab, `id#2`, `id#3`… for those added. */
+let tabs = LAYERS.map((l) => l.id);
+/** Tab keys in the order a kind's tabs are numbered (`identity`, `identity#2`, …). */
+const sortTabs = (keys) =>
+  [...keys].sort((a, b) => {
+    const ka = LAYERS.findIndex((l) => l.id === kindOf(a));
+    const kb = LAYERS.findIndex((l) => l.id === kindOf(b));
+    return ka - kb || Number(a.split("#")[1] ?? 1) - Number(b.split("#")[1] ?? 1);
+  });
+const isTabKey = (key) =>
+  typeof key === "string" && /^[A-Za-z]+(#([2-9]|[1-9][0-9]))?$/.test(key) && kind(key) !== undefined &&
+  (!key.includes("#") || kind(key).more !== undefined);
 const SEVERITIES = ["error", "security-warning", "warning", "suggestion"];
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -30,58 +48,79 @@ const states = {};
 /** Per layer: the text last checked and the engine's diagnostics for it. */
 const checked = {};
 /** The compiled set and the texts it was compiled from. */
-let compiled = { key: null, set: null, errors: [], keys: [] };
+let compiled = { key: null, set: null, errors: [], keys: [], order: {} };
 /** Context values typed by the user, by key name, kept while keys come and go. */
 let contextValues = {};
 let extraKeys = [];
 let lastDecisive = [];
 
 const text = (id) => (id === active ? view.state : states[id]).doc.toString();
-const layerOf = (name) => LAYERS.find((l) => name === l.id || name.startsWith(l.id + "["))?.id ?? "identity";
-const layerLabel = (name) => LAYERS.find((l) => l.id === layerOf(name))?.label ?? name;
+/** A tab's label: the kind's, numbered from the second tab of a kind on. */
+function tabLabel(key) {
+  const k = kind(key);
+  const n = tabs.filter((t) => kindOf(t) === k.id).indexOf(key);
+  if (n <= 0) return k.label;
+  return k.id === "identity" ? `${k.label} ${n + 1}` : `${k.label} level ${n + 1}`;
+}
+/**
+ * The tab that holds a policy the engine names by layer (`identity`, `scp[1]`, …) and policy
+ * index: the compiled set lists non-empty tabs of a kind in tab order.
+ */
+function tabOf(layer, policyIndex = 0) {
+  const m = /^(scp|rcp)\[(\d+)\]$/.exec(layer);
+  if (m) return compiled.order[m[1]]?.[Number(m[2])] ?? m[1];
+  if (layer === "identity") return compiled.order.identity?.[policyIndex] ?? "identity";
+  return LAYERS.some((l) => l.id === layer) ? layer : "identity";
+}
+/** What the explanation calls a layer: a tab's label, or the kind's for the identity layer. */
+const layerLabel = (layer) => (layer === "identity" ? "Identity" : tabLabel(tabOf(layer)));
 
 // ---- analysis -------------------------------------------------------------------------------
 
-/** Checks every layer whose text changed: parse, validate for its policy type, lint. */
+/** Checks every tab whose text changed: parse, validate for its policy type, lint. */
 function checkLayers() {
-  for (const l of LAYERS) {
-    const t = text(l.id);
-    if (checked[l.id]?.text === t) continue;
+  for (const key of tabs) {
+    const t = text(key);
+    if (checked[key]?.text === t) continue;
     if (!t.trim()) {
-      checked[l.id] = { text: t, empty: true, parsed: false, invalid: false, diagnostics: [] };
+      checked[key] = { text: t, empty: true, parsed: false, invalid: false, diagnostics: [] };
       continue;
     }
     // Validation (what AWS would refuse to attach) and lint (what is too broad or risky) are
     // asked separately, so the banner can say which policies AWS would reject.
-    const v = iam.validate(t, l.policyType);
+    const policyType = kind(key).policyType;
+    const v = iam.validate(t, policyType);
     if (!v.ok) {
-      checked[l.id] = { text: t, empty: false, parsed: false, invalid: true, diagnostics: v.errors };
+      checked[key] = { text: t, empty: false, parsed: false, invalid: true, diagnostics: v.errors };
       continue;
     }
-    const lint = iam.lint(t, l.policyType);
+    const lint = iam.lint(t, policyType);
     const diagnostics = [...v.findings, ...(lint.ok ? lint.findings : [])].sort(
       (a, b) => (a.location?.span.start ?? 0) - (b.location?.span.start ?? 0),
     );
     const invalid = v.findings.some((d) => d.severity === "error");
-    checked[l.id] = { text: t, empty: false, parsed: true, invalid, diagnostics };
+    checked[key] = { text: t, empty: false, parsed: true, invalid, diagnostics };
   }
 }
 
-/** Compiles the non-empty layers (as text, so locations are in each tab's text). */
+/** Compiles the non-empty tabs (as text, so locations are in each tab's text). */
 function compile() {
-  const present = LAYERS.filter((l) => !checked[l.id].empty);
-  const key = JSON.stringify(present.map((l) => [l.id, checked[l.id].text]));
+  const present = tabs.filter((key) => !checked[key].empty);
+  const key = JSON.stringify(present.map((k) => [k, checked[k].text]));
   if (compiled.key === key) return;
   compiled.set?.free();
-  compiled = { key, set: null, errors: [], keys: [] };
-  if (present.some((l) => !checked[l.id].parsed)) return;
+  // `order`: per kind with several tabs, the tabs the engine's policy indexes and levels are.
+  compiled = { key, set: null, errors: [], keys: [], order: { identity: [], scp: [], rcp: [] } };
+  if (present.some((k) => !checked[k].parsed)) return;
   const policies = {};
-  for (const l of present) {
-    const t = checked[l.id].text;
-    if (l.id === "identity") policies.identity = [t];
-    else if (l.id === "scp") policies.scps = [[t]];
-    else if (l.id === "rcp") policies.rcps = [[t]];
-    else policies[l.id] = t;
+  for (const k of present) {
+    const t = checked[k].text;
+    const id = kindOf(k);
+    if (id === "identity") (policies.identity ??= []).push(t);
+    else if (id === "scp") (policies.scps ??= []).push([t]);
+    else if (id === "rcp") (policies.rcps ??= []).push([t]);
+    else policies[id] = t;
+    compiled.order[id]?.push(k);
   }
   const c = iam.PolicySet.compile(policies);
   if (c.ok) {
@@ -156,32 +195,66 @@ function schedule() {
 // ---- rendering ------------------------------------------------------------------------------
 
 function showActiveAnalysis() {
-  const decisive = lastDecisive.filter((d) => layerOf(d.layer) === active);
+  const decisive = lastDecisive.filter((d) => tabOf(d.layer, d.policyIndex) === active);
   showAnalysis(view, checked[active]?.diagnostics ?? [], decisive);
 }
 
 function renderTabs() {
-  const tabs = $("tabs");
-  tabs.replaceChildren(
-    ...LAYERS.map((l) => {
-      const c = checked[l.id];
-      const errors = c.diagnostics.filter((d) => d.severity === "error").length;
-      const others = c.diagnostics.length - errors;
-      const b = el("button", { type: "button", role: "tab", className: c.empty ? "empty" : "", textContent: l.label });
-      b.dataset.layer = l.id;
-      b.setAttribute("aria-selected", String(l.id === active));
-      if (errors) b.append(el("span", { className: "badge error", textContent: String(errors), title: `${errors} errors` }));
-      else if (others) b.append(el("span", { className: "badge warning", textContent: String(others), title: `${others} findings` }));
-      b.addEventListener("click", () => switchTab(l.id));
-      return b;
-    }),
-  );
-  $("layer-hint").textContent =
-    LAYERS.find((l) => l.id === active).hint + " Leave a tab empty to leave that policy out of the decision.";
+  const buttons = [];
+  for (const key of tabs) {
+    const c = checked[key];
+    const errors = c.diagnostics.filter((d) => d.severity === "error").length;
+    const others = c.diagnostics.length - errors;
+    const b = el("button", { type: "button", role: "tab", className: c.empty ? "empty" : "", textContent: tabLabel(key) });
+    b.dataset.layer = key;
+    b.setAttribute("aria-selected", String(key === active));
+    if (errors) b.append(el("span", { className: "badge error", textContent: String(errors), title: `${errors} errors` }));
+    else if (others) b.append(el("span", { className: "badge warning", textContent: String(others), title: `${others} findings` }));
+    b.addEventListener("click", () => switchTab(key));
+    buttons.push(b);
+    if (key.includes("#")) {
+      const close = el("button", { type: "button", className: "close-tab", textContent: "×", title: `Remove ${tabLabel(key)}` });
+      close.dataset.close = key;
+      close.addEventListener("click", () => removeTab(key));
+      buttons.push(close);
+    }
+    // After the last tab of a kind that can have more: a button that adds one.
+    const k = kind(key);
+    if (k.more && tabs.filter((t) => kindOf(t) === k.id).at(-1) === key) {
+      const add = el("button", { type: "button", className: "add-tab", textContent: "+", title: `Add an ${k.more}` });
+      add.dataset.add = k.id;
+      add.setAttribute("aria-label", `Add an ${k.more}`);
+      add.addEventListener("click", () => addTab(k.id));
+      buttons.push(add);
+    }
+  }
+  $("tabs").replaceChildren(...buttons);
+  $("layer-hint").textContent = kind(active).hint + " Leave a tab empty to leave that policy out of the decision.";
+}
+
+/** Opens another tab of a kind (an identity policy, an SCP or RCP level) and shows it. */
+function addTab(id) {
+  let n = 2;
+  while (tabs.includes(`${id}#${n}`)) n++;
+  if (n > 99) return;
+  const key = `${id}#${n}`;
+  states[key] = newState("", schedule);
+  checked[key] = { text: "", empty: true, parsed: false, invalid: false, diagnostics: [] };
+  tabs = sortTabs([...tabs, key]);
+  switchTab(key);
+  schedule();
+}
+
+function removeTab(key) {
+  if (active === key) switchTab(kindOf(key));
+  tabs = tabs.filter((t) => t !== key);
+  delete states[key];
+  delete checked[key];
+  schedule();
 }
 
 function switchTab(id) {
-  if (id === active) return;
+  if (id === active || !tabs.includes(id)) return;
   states[active] = view.state;
   active = id;
   view.setState(states[id]);
@@ -236,7 +309,7 @@ function jumpTo(layer, location) {
 
 function renderFindings() {
   const all = [];
-  for (const l of LAYERS) for (const d of checked[l.id].diagnostics) all.push({ layer: l.id, d });
+  for (const key of tabs) for (const d of checked[key].diagnostics) all.push({ layer: key, d });
   const box = $("findings");
   const parts = [el("h2", { textContent: `Findings (${all.length})` })];
   if (!all.length) parts.push(el("p", { className: "note", textContent: "No errors or findings in the policies." }));
@@ -249,7 +322,7 @@ function renderFindings() {
         const li = el("li", { title: d.help ?? "" },
           el("span", { className: `code sev-${sev}`, textContent: d.code }), " ",
           el("span", { textContent: d.message }), " ",
-          el("span", { className: "where", textContent: `${layerLabel(layer)} · ${where(d)}` }));
+          el("span", { className: "where", textContent: `${tabLabel(layer)} · ${where(d)}` }));
         li.dataset.severity = sev;
         li.dataset.layer = layer;
         li.addEventListener("click", () => jumpTo(layer, d.location));
@@ -261,20 +334,20 @@ function renderFindings() {
 }
 
 function statementName(s) {
-  return `${layerLabel(s.layer)} ${s.sid ? `"${s.sid}"` : `statement ${s.statementIndex + 1}`}`;
+  return `${tabLabel(tabOf(s.layer, s.policyIndex))} ${s.sid ? `"${s.sid}"` : `statement ${s.statementIndex + 1}`}`;
 }
 
 function renderDecision(result, failure) {
   const box = $("decision");
-  const broken = LAYERS.filter((l) => !checked[l.id].empty && !checked[l.id].parsed);
-  const errors = LAYERS.filter((l) => checked[l.id].parsed && checked[l.id].invalid);
+  const broken = tabs.filter((k) => !checked[k].empty && !checked[k].parsed);
+  const errors = tabs.filter((k) => checked[k].parsed && checked[k].invalid);
   let title;
   let why;
   let decision = "none";
   if (broken.length) {
     title = "No decision";
-    why = `Fix the errors in the ${broken.map((l) => l.label).join(", ")} tab first: a policy that does not parse cannot be evaluated.`;
-  } else if (!LAYERS.some((l) => !checked[l.id].empty)) {
+    why = `Fix the errors in the ${broken.map(tabLabel).join(", ")} tab first: a policy that does not parse cannot be evaluated.`;
+  } else if (!tabs.some((k) => !checked[k].empty)) {
     title = "No decision";
     why = "Write or paste a policy, or choose an example.";
   } else if (compiled.errors.length) {
@@ -298,7 +371,7 @@ function renderDecision(result, failure) {
       why += ` ${result.unevaluable.length} statement(s) could not be evaluated; the engine fails closed (never allows on them).`;
     }
     if (errors.length) {
-      why += ` Note: AWS would refuse the ${errors.map((l) => l.label).join(", ")} policy as written (see the errors below).`;
+      why += ` Note: AWS would refuse the ${errors.map(tabLabel).join(", ")} policy as written (see the errors below).`;
     }
   }
   box.dataset.decision = decision;
@@ -336,7 +409,7 @@ function renderExplanation(result) {
       cell(t.actionMatched), cell(t.resourceMatched), cell(t.principalMatched),
       el("td", { textContent: conditions || "–", style: "white-space: pre-line" }),
       cell(t.applies));
-    tr.addEventListener("click", () => jumpTo(layerOf(t.statement.layer), t.statement.location));
+    tr.addEventListener("click", () => jumpTo(tabOf(t.statement.layer, t.statement.policyIndex), t.statement.location));
     return tr;
   });
   parts.push(el("h2", { textContent: "Statements" }));
@@ -350,9 +423,9 @@ function renderExplanation(result) {
 
 function snapshot() {
   const policies = {};
-  for (const l of LAYERS) {
-    const t = text(l.id);
-    if (t.trim()) policies[l.id] = t;
+  for (const key of tabs) {
+    const t = text(key);
+    if (t.trim()) policies[key] = t;
   }
   const context = Object.fromEntries(Object.entries(contextValues).filter(([, v]) => v !== ""));
   return {
@@ -362,11 +435,16 @@ function snapshot() {
 }
 
 function restore(s) {
-  for (const l of LAYERS) {
-    const t = typeof s.policies?.[l.id] === "string" ? s.policies[l.id] : "";
-    states[l.id] = newState(t, schedule);
+  // One tab per kind, and the added tabs that hold a policy.
+  const added = Object.keys(s.policies ?? {}).filter((k) => isTabKey(k) && k.includes("#"));
+  tabs = sortTabs([...LAYERS.map((l) => l.id), ...added]);
+  for (const key of Object.keys(states)) delete states[key];
+  for (const key of Object.keys(checked)) delete checked[key];
+  for (const key of tabs) {
+    const t = typeof s.policies?.[key] === "string" ? s.policies[key] : "";
+    states[key] = newState(t, schedule);
   }
-  active = LAYERS.some((l) => l.id === s.active) ? s.active : "identity";
+  active = tabs.includes(s.active) ? s.active : "identity";
   view.setState(states[active]);
   $("principal").value = s.request?.principal ?? "";
   $("action").value = s.request?.action ?? "";
@@ -382,7 +460,7 @@ function loadExample(i) {
   const context = Object.fromEntries(
     Object.entries(e.request.context ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v)]),
   );
-  const first = LAYERS.find((l) => e.policies[l.id])?.id ?? "identity";
+  const first = sortTabs(Object.keys(e.policies).filter(isTabKey))[0] ?? "identity";
   const resource = Array.isArray(e.request.resource) ? e.request.resource[0] : e.request.resource;
   restore({
     active: first, policies: e.policies, context, extraKeys: Object.keys(context),
@@ -453,7 +531,7 @@ async function main() {
     setTimeout(() => ($("share").textContent = "Copy share link"), 2000);
   });
   view = new EditorView({ parent: $("editor"), state: newState("", schedule) });
-  for (const l of LAYERS) states[l.id] = newState("", schedule);
+  for (const key of tabs) states[key] = newState("", schedule);
   const shared = await decodeState(location.hash);
   if (shared) restore(shared);
   else loadExample(0);
