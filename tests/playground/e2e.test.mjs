@@ -158,6 +158,12 @@ test("the playground decides, marks, explains, shares, and never talks to a serv
   // Several identity policies and SCP levels: tabs added with "+", each decided in its place.
   await chooseExample(page, "Guide: least privilege");
   await waitDecision(page, "allow");
+  // (First the request's scope: a wildcard-only action is evaluated against "*".)
+  await page.click("#more-request summary");
+  await page.selectOption("#wildcardOnlyAction", "true");
+  await waitDecision(page, "implicitDeny");
+  await page.selectOption("#wildcardOnlyAction", "");
+  await waitDecision(page, "allow");
   await page.click('#tabs button[data-add="identity"]');
   assert.equal(await page.getAttribute('#tabs button[data-layer="identity#2"]', "aria-selected"), "true");
   await waitDecision(page, "allow"); // an empty tab leaves the decision as it was

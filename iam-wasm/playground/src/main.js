@@ -152,6 +152,12 @@ function request() {
   const resource = $("resource").value.trim();
   if (principal) r.principal = principal;
   if (resource) r.resource = resource;
+  for (const id of ["resourceAccount", "principalAccount"]) {
+    const v = $(id).value.trim();
+    if (v) r[id] = v;
+  }
+  const wildcard = $("wildcardOnlyAction").value;
+  if (wildcard) r.wildcardOnlyAction = wildcard === "true";
   const context = {};
   for (const k of allContextKeys()) {
     const raw = contextValues[k.name] ?? "";
@@ -430,7 +436,11 @@ function snapshot() {
   const context = Object.fromEntries(Object.entries(contextValues).filter(([, v]) => v !== ""));
   return {
     v: 1, active, policies, context, extraKeys,
-    request: { principal: $("principal").value, action: $("action").value, resource: $("resource").value },
+    request: {
+      principal: $("principal").value, action: $("action").value, resource: $("resource").value,
+      resourceAccount: $("resourceAccount").value, principalAccount: $("principalAccount").value,
+      wildcardOnlyAction: $("wildcardOnlyAction").value,
+    },
   };
 }
 
@@ -449,6 +459,10 @@ function restore(s) {
   $("principal").value = s.request?.principal ?? "";
   $("action").value = s.request?.action ?? "";
   $("resource").value = s.request?.resource ?? "";
+  $("resourceAccount").value = s.request?.resourceAccount ?? "";
+  $("principalAccount").value = s.request?.principalAccount ?? "";
+  $("wildcardOnlyAction").value = ["true", "false"].includes(String(s.request?.wildcardOnlyAction)) ? String(s.request.wildcardOnlyAction) : "";
+  $("more-request").open = Boolean($("resourceAccount").value || $("principalAccount").value || $("wildcardOnlyAction").value);
   contextValues = { ...(s.context ?? {}) };
   extraKeys = Array.isArray(s.extraKeys) ? s.extraKeys.filter((k) => typeof k === "string") : [];
   $("context-keys").dataset.signature = "";
@@ -464,7 +478,7 @@ function loadExample(i) {
   const resource = Array.isArray(e.request.resource) ? e.request.resource[0] : e.request.resource;
   restore({
     active: first, policies: e.policies, context, extraKeys: Object.keys(context),
-    request: { principal: e.request.principal ?? "", action: e.request.action ?? "", resource: resource ?? "" },
+    request: { ...e.request, principal: e.request.principal ?? "", action: e.request.action ?? "", resource: resource ?? "" },
   });
 }
 
@@ -508,7 +522,9 @@ async function main() {
   select.addEventListener("change", () => {
     if (select.value !== "") loadExample(Number(select.value));
   });
-  for (const id of ["principal", "action", "resource"]) $(id).addEventListener("input", schedule);
+  for (const id of ["principal", "action", "resource", "resourceAccount", "principalAccount", "wildcardOnlyAction"]) {
+    $(id).addEventListener("input", schedule);
+  }
   $("request").addEventListener("submit", (e) => e.preventDefault());
   $("action").addEventListener("input", updateActionList);
   $("action").addEventListener("focus", updateActionList);
