@@ -37,6 +37,9 @@ const plain = (o) => {
 /** Lower-cases ASCII letters only, as the core compares context keys (`É` keeps its case). */
 const asciiLower = (s) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
+/** Whether a string has no lone surrogate (which JSON text cannot carry to the core's reader). */
+const wellFormed = (s) => typeof s.isWellFormed === "function" && s.isWellFormed();
+
 /** Keys remembered per set beyond its own: the memo stops growing here. */
 const MEMO_LIMIT = 4096;
 
@@ -129,7 +132,8 @@ function flatten(req, keys) {
         context = v;
         break;
       case "name":
-        if (v !== undefined && typeof v !== "string") return null;
+        // A label the decision does not read, but the JSON path reads it.
+        if (v !== undefined && (typeof v !== "string" || !wellFormed(v))) return null;
         break;
       default:
         return null;
@@ -154,13 +158,20 @@ function flatten(req, keys) {
           if (s === null) return null;
           items += s;
         }
-        if (!want) continue;
+        if (!want) {
+          // Left out, but still read by the JSON path, which refuses lone surrogates.
+          if (!wellFormed(k + items)) return null;
+          continue;
+        }
         entries += "\0" + k + "\0l" + v.length + items;
         seps += 2 + v.length;
       } else {
         const s = scalar(v);
         if (s === null) return null;
-        if (!want) continue;
+        if (!want) {
+          if (!wellFormed(k + s)) return null;
+          continue;
+        }
         entries += "\0" + k + s;
         seps += 2;
       }
@@ -171,7 +182,7 @@ function flatten(req, keys) {
     seps + "\0" + principal + "\0" + action + "\0" + resourceAccount + "\0" + principalAccount + "\0" +
     federatingUser + "\0" + wildcard +
     "\0" + count + resources + "\0" + written + entries;
-  return typeof flat.isWellFormed === "function" && flat.isWellFormed() ? flat : null;
+  return wellFormed(flat) ? flat : null;
 }
 
 /**

@@ -302,6 +302,54 @@ test("unusual request objects answer exactly as their JSON text does", () => {
   }
 });
 
+test("random request objects answer exactly as their JSON text does", () => {
+  // A seeded generator (xorshift), so a failure names a reproducible case.
+  let seed = 0x2545f491;
+  const rand = (n) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const pick = (xs) => xs[rand(xs.length)];
+  const pieces = ["a", "B", "é", ":", "/", "*", "\u0000", "\ud800", "😀", "l1", "s", "+", "0", "9", " ", "\n"];
+  const junk = () => Array.from({ length: rand(5) }, () => pick(pieces)).join("");
+  const keys = ["app:Team", "APP:team", "app:N", "app:Tags", "aws:SourceIp", "aws:PrincipalTag/team", "unread:x"];
+  const value = () =>
+    pick([
+      () => pick(["a", "b", "bad", "ok", "203.0.113.9", "10", "true"]),
+      () => junk(),
+      () => rand(20) - 5,
+      () => pick([true, false, 1.5, NaN, null, undefined, 1e21]),
+      () => Array.from({ length: rand(3) }, () => pick(["ok", "bad", junk(), 3, true])),
+      () => ({ nested: 1 }),
+    ])();
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "app:Team": "a" } } },
+      { Effect: "Allow", Action: "s3:PutObject", Resource: "*", Condition: { NumericLessThan: { "app:N": "10" } } },
+      { Effect: "Allow", Action: "s3:ListBucket", Resource: "*", Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } },
+      { Effect: "Deny", Action: "*", Resource: "*", Condition: { "ForAnyValue:StringEquals": { "app:Tags": ["bad"] } } },
+    ],
+  };
+  const set = w.PolicySet.compile({ identity: [policy] }).set;
+  for (let i = 0; i < 3000; i++) {
+    const req = {};
+    if (rand(8)) req.principal = pick([alice, "anonymous", "111122223333", junk(), 5]);
+    if (rand(10)) req.action = pick(["s3:GetObject", "s3:PutObject", "s3:ListBucket", "S3:getobject", junk()]);
+    if (rand(3)) req.resource = pick(["arn:aws:s3:::b/k", "*", junk(), ["arn:aws:s3:::b/1", junk()], 7]);
+    if (rand(2)) {
+      req.context = {};
+      for (let k = rand(5); k > 0; k--) req.context[pick([...keys, junk()])] = value();
+    }
+    if (!rand(6)) req[pick(["resourceAccount", "principalAccount", "federatingUser", "wildcardOnlyAction", "name", "extra"])] = pick([junk(), "222233334444", true, 3]);
+    const text = JSON.stringify(req);
+    assert.deepEqual(set.decide(req, 1.8e9), set.decide(text, 1.8e9), `case ${i}: ${text}`);
+    assert.deepEqual(set.evaluate(req, true, 1.8e9), set.evaluate(text, true, 1.8e9), `case ${i}: ${text}`);
+  }
+});
+
 test("context keys are matched ignoring ASCII case only, as the core does", () => {
   // A key with a non-ASCII letter: JS's toLowerCase would also lower-case the É, the core does
   // not, so the fast path must not drop `APP:Équipe` as irrelevant.
