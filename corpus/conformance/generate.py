@@ -196,6 +196,15 @@ ROWS = [
     ("Null", "aws:RequestTag/env", "true", "", True, "an empty value counts as null"),
     ("Null", "aws:TagKeys", "true", [], True, "an empty list counts as null"),
     ("Null", "aws:TokenIssueTime", True, MISSING, True, "a JSON boolean in the policy"),
+    # Null with a set qualifier: a missing key follows the qualifier (the policy simulator's
+    # answers, as PMapper's tests record them); a present key is tested for presence
+    ("ForAnyValue:Null", "aws:RequestTag/env", "true", MISSING, False, "ForAnyValue is false on a missing key, Null too"),
+    ("ForAllValues:Null", "aws:RequestTag/env", "false", MISSING, True, "ForAllValues is true on a missing key, Null too"),
+    ("ForAnyValue:Null", "aws:TagKeys", "false", ["env"], True, "a present key is not null"),
+    ("ForAllValues:Null", "aws:TagKeys", "true", ["env"], False, "a present key is not null"),
+    # Bool takes policy variables
+    ("Bool", "aws:SecureTransport", "${aws:username}", "true", False, "a variable whose value is not the context's"),
+    ("Bool", "aws:SecureTransport", "${aws:PrincipalIsAWSService}", "false", True, "a variable's value read as true/false"),
     # Set qualifiers
     ("ForAllValues:StringEquals", "aws:TagKeys", ["env", "team"], MISSING, True, "tricky #1"),
     ("ForAllValues:StringEquals", "aws:TagKeys", ["env", "team"], ["env"], True, ""),
@@ -599,6 +608,10 @@ def flow_cases():
     out.append(case("anonymous: public bucket policy allows", {"resource": pub}, dict(req, principal="anonymous"), ALLOW))
     out.append(case("anonymous: no public grant", {"resource": rp({"AWS": ALICE})}, dict(req, principal="anonymous"), IDENY, blocked_by="resource"))
     out.append(case("anonymous: SCPs do not apply", {"resource": pub, "scps": [[policy(deny("s3:*"))]]}, dict(req, principal="anonymous"), ALLOW, source="tricky #21"))
+    slr = f"arn:aws:sts::{A}:assumed-role/AWSServiceRoleForConfig/s"
+    rcp_deny_s3 = [[rcp_full, policy({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"})]]
+    out.append(case("RCPs do not apply to service-linked roles", {"identity": [ALLOW_ALL], "rcps": rcp_deny_s3}, dict(req, principal=slr), ALLOW))
+    out.append(case("RCPs apply to other role sessions", {"identity": [ALLOW_ALL], "rcps": rcp_deny_s3}, dict(req, principal=SESSION), EDENY))
     out.append(case("anonymous: RCPs do apply", {"resource": pub, "rcps": [[rcp_full, policy({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"})]]}, dict(req, principal="anonymous"), EDENY, source="tricky #21"))
     orgdeny = policy(allow("s3:GetObject", "arn:aws:s3:::bkt/*", Principal="*"),
                      {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abc"}}})
@@ -610,10 +623,23 @@ def flow_cases():
     out.append(case("other service principal", {"resource": svc}, {"principal": "config.amazonaws.com", "action": "s3:PutObject", "resource": bucket}, IDENY))
     out.append(case("identity policies do not grant to service principals", {"identity": [ALLOW_ALL]}, {"principal": "cloudtrail.amazonaws.com", "action": "s3:PutObject", "resource": bucket}, IDENY))
     # NotPrincipal (tricky #16)
-    np = policy({"Effect": "Deny", "NotPrincipal": {"AWS": [ROLE, f"arn:aws:iam::{A}:root"]}, "Action": "s3:*", "Resource": "arn:aws:s3:::bkt/*"})
-    out.append(case("Deny NotPrincipal spares the listed role", {"identity": [ALLOW_ALL], "resource": np}, dict(req, principal=SESSION), ALLOW))
+    # AWS may check the account, then the role, then the session: each must be listed (the
+    # NotPrincipal page's examples list all three; a session must be named, no wildcard).
+    root = f"arn:aws:iam::{A}:root"
+    def np_of(*names):
+        return policy({"Effect": "Deny", "NotPrincipal": {"AWS": list(names)}, "Action": "s3:*", "Resource": "arn:aws:s3:::bkt/*"})
+    np = np_of(SESSION, ROLE, root)
+    out.append(case("Deny NotPrincipal spares the listed session, role and account", {"identity": [ALLOW_ALL], "resource": np}, dict(req, principal=SESSION), ALLOW))
+    out.append(case("Deny NotPrincipal naming the role does not spare its sessions", {"identity": [ALLOW_ALL], "resource": np_of(ROLE, root)}, dict(req, principal=SESSION), EDENY))
+    out.append(case("Deny NotPrincipal without the account does not spare the session", {"identity": [ALLOW_ALL], "resource": np_of(SESSION, ROLE)}, dict(req, principal=SESSION), EDENY))
+    out.append(case("Deny NotPrincipal spares a user listed with its account", {"identity": [ALLOW_ALL], "resource": np_of(ALICE, root)}, req, ALLOW))
+    out.append(case("Deny NotPrincipal naming a user without its account denies it", {"identity": [ALLOW_ALL], "resource": np_of(ALICE)}, req, EDENY))
     out.append(case("Deny NotPrincipal denies others", {"identity": [ALLOW_ALL], "resource": np}, req, EDENY))
     out.append(case("Deny NotPrincipal always denies principals with a boundary", {"identity": [ALLOW_ALL], "resource": np, "permissionsBoundary": ALLOW_ALL}, dict(req, principal=SESSION), EDENY, source="tricky #16"))
+    # {"Service": "*"} is not "everyone"
+    any_service = rp({"Service": "*"})
+    out.append(case("Service * grants to a service principal", {"resource": any_service}, dict(req, principal="cloudtrail.amazonaws.com"), ALLOW))
+    out.append(case("Service * does not grant to anonymous callers", {"resource": any_service}, dict(req, principal="anonymous"), IDENY, blocked_by="resource"))
     # always allowed (tricky #17)
     out.append(case("GetCallerIdentity cannot be denied", {"identity": [policy(deny("sts:GetCallerIdentity"))]}, {"principal": ALICE, "action": "sts:GetCallerIdentity"}, ALLOW, source="tricky #17"))
     # sessions
@@ -641,6 +667,18 @@ def flow_cases():
     out.append(case("identity allow alone cannot assume a role", {"identity": [ALLOW_ALL]}, areq, IDENY, blocked_by="resource"))
     out.append(case("trust policy naming the account needs an identity allow", {"resource": policy({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "sts:AssumeRole"})}, areq, IDENY, blocked_by="identity"))
     out.append(case("trust policy naming the account plus identity allow", {"identity": [policy(allow("sts:AssumeRole"))], "resource": policy({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "sts:AssumeRole"})}, areq, ALLOW))
+    # Session tags and source identity need the trust policy too
+    treq = dict(areq, action="sts:TagSession")
+    out.append(case("TagSession needs the trust policy's grant", {"identity": [ALLOW_ALL], "resource": policy({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "sts:AssumeRole"})}, treq, IDENY, blocked_by="resource"))
+    out.append(case("trust policy allowing TagSession", {"identity": [ALLOW_ALL], "resource": policy({"Effect": "Allow", "Principal": {"AWS": A}, "Action": ["sts:AssumeRole", "sts:TagSession"]})}, treq, ALLOW))
+    out.append(case("SetSourceIdentity needs the trust policy's grant", {"identity": [ALLOW_ALL], "resource": trust}, dict(areq, action="sts:SetSourceIdentity"), IDENY, blocked_by="resource"))
+    # What some callers' credentials can never do (STS API reference)
+    out.append(case("the root user cannot assume a role", {"resource": policy({"Effect": "Allow", "Principal": {"AWS": A}, "Action": "sts:AssumeRole"})}, dict(areq, principal=A), IDENY))
+    out.append(case("an anonymous caller cannot assume a role", {"resource": policy({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})}, dict(areq, principal="anonymous"), IDENY))
+    fed_all = {"identity": [ALLOW_ALL], "session": ALLOW_ALL}
+    out.append(case("a federated user cannot call IAM", fed_all, {"principal": fed, "action": "iam:CreateUser", "resource": f"arn:aws:iam::{A}:user/x"}, IDENY))
+    out.append(case("a federated user cannot call STS", dict(fed_all, resource=policy({"Effect": "Allow", "Principal": {"AWS": fed}, "Action": "sts:AssumeRole"})), dict(areq, principal=fed), IDENY))
+    out.append(case("a federated user can call GetCallerIdentity", fed_all, {"principal": fed, "action": "sts:GetCallerIdentity"}, ALLOW))
     svc_trust = policy({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
     out.append(case("service trust policy", {"resource": svc_trust}, {"principal": "lambda.amazonaws.com", "action": "sts:AssumeRole", "resource": f"arn:aws:iam::{A}:role/Fn"}, ALLOW))
     oidc = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"

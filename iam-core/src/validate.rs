@@ -569,6 +569,12 @@ impl Checker<'_> {
                 let text = v.as_str();
                 let (ok, code, what) = match family {
                     OperatorFamily::String | OperatorFamily::Arn => continue,
+                    // `Bool` takes policy variables; the variable's value is read when evaluating.
+                    OperatorFamily::Bool
+                        if self.policy.variables_enabled() && text.contains("${") =>
+                    {
+                        continue
+                    }
                     OperatorFamily::Bool | OperatorFamily::Null => (
                         values::parse_bool(text).is_some(),
                         Code::TypeMismatchBoolean,

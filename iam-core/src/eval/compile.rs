@@ -62,6 +62,8 @@ pub(crate) enum PrincipalPattern {
     Session(Box<str>),
     FederatedUser(Box<str>),
     Service(Box<str>),
+    /// `{"Service": "*"}`.
+    AnyService,
     Federated(Box<str>),
     /// Canonical users, unique ids: kept, never match a caller of this engine.
     Other(Box<str>),
@@ -473,8 +475,10 @@ fn arn_pattern(fields: Box<[Glob; 5]>, resource: Glob) -> ResourcePattern {
 fn compile_principal(kind: PrincipalKind, text: &str) -> PrincipalPattern {
     match kind {
         PrincipalKind::Everyone => PrincipalPattern::Everyone,
+        // `{"Service": "*"}` is not one of the forms AWS documents for "all principals" (`"*"`,
+        // `{"AWS": "*"}`); it is read as any service principal, never a user or anonymous caller.
         PrincipalKind::Service => match text {
-            "*" => PrincipalPattern::Everyone,
+            "*" => PrincipalPattern::AnyService,
             _ => PrincipalPattern::Service(text.into()),
         },
         PrincipalKind::Federated => PrincipalPattern::Federated(text.into()),
@@ -527,6 +531,15 @@ fn compile_value(op: ConditionOperator, text: &str, vars: bool) -> CondValue {
         OperatorFamily::Date => values::parse_date(text)
             .map(CondValue::Date)
             .unwrap_or_else(|| invalid("a date")),
+        // `Bool` takes policy variables (`"${aws:PrincipalTag/tls}"`): the value is then the
+        // variable's text, compared with the context value's as `true`/`false` in any case.
+        OperatorFamily::Bool if vars && text.contains("${") => CondValue::Str(Glob::new(
+            text,
+            GlobSyntax {
+                wildcards: false,
+                variables: true,
+            },
+        )),
         OperatorFamily::Bool => values::parse_bool(text)
             .map(CondValue::Bool)
             .unwrap_or_else(|| invalid("`true` or `false`")),

@@ -230,6 +230,7 @@ fn principal_class(
                 (arn == f).then_some(Class::Direct)
             }
             (PrincipalPattern::Service(s), Caller::Service(c)) => (s == c).then_some(Class::Direct),
+            (PrincipalPattern::AnyService, Caller::Service(_)) => Some(Class::Direct),
             (PrincipalPattern::Federated(s), Caller::Federated(c)) => {
                 (s == c).then_some(Class::Direct)
             }
@@ -240,21 +241,56 @@ fn principal_class(
     best
 }
 
-/// Whether a `NotPrincipal` list names the caller. An account entry names only the account
-/// itself (its root user), not every principal in it: AWS asks for the account ARN to be listed
-/// beside a user or role precisely so that the account is not denied first.
+/// Whether a `NotPrincipal` list spares the caller: it names every identity AWS may check for
+/// the request, in the order AWS documents ("the account first, then the role, and then the
+/// assumed-role user"). A user is spared when the list names it and its account; a role session
+/// when it names the session, its role and the account. A role ARN does not spare the role's
+/// sessions (a session must be named; no wildcard means "all sessions"), so a session whose name
+/// is not known (the caller given as the role ARN) is never spared. An account entry names only
+/// the account itself (its root user), not every principal in it.
 fn not_principal_lists(
     patterns: &[PrincipalPattern],
     caller: &Caller,
     account: Option<&str>,
 ) -> bool {
-    patterns.iter().any(
-        |p| match principal_class(std::slice::from_ref(p), caller, account, None) {
-            Some(Class::Account) => matches!(caller, Caller::Root { .. }),
-            Some(_) => true,
-            None => false,
-        },
-    )
+    let named = |test: &dyn Fn(&PrincipalPattern) -> bool| {
+        patterns
+            .iter()
+            .any(|p| matches!(p, PrincipalPattern::Everyone) || test(p))
+    };
+    let account_named =
+        || named(&|p| matches!(p, PrincipalPattern::Account(a) if Some(&**a) == account));
+    match caller {
+        Caller::Anonymous => named(&|_| false),
+        Caller::Service(c) => named(&|p| {
+            matches!(p, PrincipalPattern::AnyService)
+                || matches!(p, PrincipalPattern::Service(s) if s == c)
+        }),
+        Caller::Federated(c) => named(&|p| matches!(p, PrincipalPattern::Federated(s) if s == c)),
+        Caller::Root { .. } => account_named(),
+        Caller::User { arn, .. } => {
+            account_named() && named(&|p| matches!(p, PrincipalPattern::User(u) if u == arn))
+        }
+        Caller::FederatedUser { arn, .. } => {
+            account_named()
+                && named(&|p| matches!(p, PrincipalPattern::FederatedUser(f) if f == arn))
+        }
+        Caller::RoleSession {
+            arn,
+            account: role_account,
+            role_name,
+            session,
+            ..
+        } => {
+            let role = named(&|p| {
+                matches!(p, PrincipalPattern::Role { account: a, name }
+                    if a == role_account && name.eq_ignore_ascii_case(role_name))
+            });
+            let this_session = session.is_some()
+                && named(&|p| matches!(p, PrincipalPattern::Session(s) if s == arn));
+            account_named() && role && this_session
+        }
+    }
 }
 
 /// Evaluates one statement. `principal_required`: the layer's statements name principals
@@ -337,15 +373,26 @@ pub(crate) fn eval_condition(c: &CompiledCondition, q: &Query<'_>) -> Tri {
     let value = q.req.context_lower(&c.key);
     let base = c.op.base();
     if base == BaseOperator::Null {
+        if c.values.iter().any(|v| !matches!(v, CondValue::Null(_))) {
+            return Tri::Unknown("a `Null` value is not `true` or `false`");
+        }
         let present = value.is_some_and(|v| !v.is_null());
-        let mut hit = false;
-        for v in &c.values {
-            match v {
-                // `Null: true` asks for an absent key.
-                CondValue::Null(want_absent) => hit |= *want_absent != present,
-                _ => return Tri::Unknown("a `Null` value is not `true` or `false`"),
+        // With a set qualifier, a missing key follows the qualifiers' rule (`ForAllValues` true,
+        // `ForAnyValue` false), as AWS's policy simulator answers; a present key is tested as by
+        // plain `Null`, which looks at presence only (docs/semantics.md, "Null with a set
+        // qualifier").
+        if !present {
+            match c.op.qualifier() {
+                Some(SetQualifier::ForAllValues) => return Tri::True,
+                Some(SetQualifier::ForAnyValue) => return Tri::False,
+                None => {}
             }
         }
+        // `Null: true` asks for an absent key.
+        let hit = c
+            .values
+            .iter()
+            .any(|v| matches!(v, CondValue::Null(want_absent) if *want_absent != present));
         return hit.into();
     }
     let if_exists = c.op.if_exists();
@@ -437,7 +484,8 @@ fn positive_match(
         CondValue::NoMatch => Ok(false),
         // An unresolvable variable matches nothing ("effectively null").
         CondValue::Str(g) => Ok(match base {
-            B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => {
+            // A `Bool` value with a policy variable (compile.rs): `true`/`false` in any case.
+            B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase | B::Bool => {
                 g.eq_ignore_case(x.as_str(), vars).unwrap_or(false)
             }
             _ => g.matches(x.as_str(), vars).unwrap_or(false),
@@ -567,24 +615,55 @@ pub(crate) fn scan<O: Observer>(
     facts
 }
 
+/// Why AWS refuses this caller this action whatever the policies say, if it does: limits of
+/// the caller's kind of credentials that the STS API reference documents.
+pub(crate) fn refused_for_caller(req: &Request) -> Option<&'static str> {
+    let action = req.action_lower().as_bytes();
+    match req.caller() {
+        // AssumeRole: "You cannot use AWS account root user credentials to call AssumeRole. You
+        // must use credentials for an IAM user or an IAM role." (An unsigned call has none.)
+        Caller::Root { .. } if same(action, b"sts:assumerole") => {
+            Some("the root user cannot call sts:AssumeRole: AWS requires an IAM user's or role's credentials")
+        }
+        Caller::Anonymous if same(action, b"sts:assumerole") => {
+            Some("sts:AssumeRole needs credentials: an anonymous caller cannot assume a role")
+        }
+        // GetFederationToken: "You cannot use these credentials to call any IAM API operations.
+        // You cannot call any STS API operations except GetCallerIdentity."
+        Caller::FederatedUser { .. } if starts_with(req.action_lower(), "iam:") => {
+            Some("a federated user (GetFederationToken credentials) cannot call IAM")
+        }
+        Caller::FederatedUser { .. }
+            if starts_with(req.action_lower(), "sts:") && !always_allowed(req.action_lower()) =>
+        {
+            Some("a federated user (GetFederationToken credentials) cannot call STS except sts:GetCallerIdentity")
+        }
+        _ => None,
+    }
+}
+
 /// Actions AWS allows whatever the policies say.
 fn always_allowed(action_lower: &str) -> bool {
     same(action_lower.as_bytes(), b"sts:getcalleridentity")
 }
 
 /// Whether the resource-based policy must itself allow, even in the same account: role trust
-/// policies (`sts:AssumeRole*`) and KMS key policies.
+/// policies (`sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity`) and KMS key policies.
 pub(crate) fn requires_resource_policy(action_lower: &str, parts: Option<&ArnParts<'_>>) -> bool {
     let key = parts
         .is_some_and(|p| same(p.service.as_bytes(), b"kms") && starts_with(p.resource, "key/"));
-    (starts_with(action_lower, "kms:") && key) || starts_with(action_lower, "sts:assumerole")
+    (starts_with(action_lower, "kms:") && key)
+        || starts_with(action_lower, "sts:assumerole")
+        // Passing session tags or a source identity needs the role trust policy's grant too
+        // ("Permissions required to add session tags"; "Monitor and control actions taken with
+        // assumed roles").
+        || same(action_lower.as_bytes(), b"sts:tagsession")
+        || same(action_lower.as_bytes(), b"sts:setsourceidentity")
 }
 
-/// Whether SCPs apply to the caller: principals of member accounts, but not service-linked roles,
-/// service principals or anonymous callers.
-fn scps_apply(req: &Request) -> bool {
+/// Whether the caller is a session of a service-linked role.
+fn service_linked_role(req: &Request) -> bool {
     match req.caller() {
-        Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => false,
         Caller::RoleSession { role_arn, .. } => {
             let arn = match req.context_lower("aws:principalarn") {
                 Some(ContextValue::Single(s)) => s.as_str(),
@@ -593,10 +672,26 @@ fn scps_apply(req: &Request) -> bool {
             // Service-linked roles live under `/aws-service-role/` and are named
             // `AWSServiceRoleFor…`; a session ARN carries the name but not the path.
             let name = arn.rsplit('/').next().unwrap_or("");
-            !arn.contains(":role/aws-service-role/") && !name.starts_with("AWSServiceRoleFor")
+            arn.contains(":role/aws-service-role/") || name.starts_with("AWSServiceRoleFor")
         }
-        _ => true,
+        _ => false,
     }
+}
+
+/// Whether SCPs apply to the caller: principals of member accounts, but not service-linked roles,
+/// service principals or anonymous callers.
+fn scps_apply(req: &Request) -> bool {
+    match req.caller() {
+        Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => false,
+        _ => !service_linked_role(req),
+    }
+}
+
+/// Whether RCPs apply: to every caller, root users and anonymous callers included, except
+/// service-linked roles ("RCPs do not apply to calls made by service-linked roles"); and they do
+/// not affect `kms:RetireGrant` (AWS Organizations, "Resource control policies").
+fn rcps_apply(req: &Request) -> bool {
+    !service_linked_role(req) && !same(req.action_lower().as_bytes(), b"kms:retiregrant")
 }
 
 fn merge_identity(into: &mut PolicyFacts, idx: &mut Option<u16>, p: PolicyFacts, i: usize) {
@@ -615,6 +710,9 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
     let signed = req.caller().is_iam_identity() || matches!(req.caller(), Caller::Root { .. });
     if signed && always_allowed(req.action_lower()) {
         return Outcome::new(Decision::Allow, None, None);
+    }
+    if refused_for_caller(req).is_some() {
+        return Outcome::new(Decision::ImplicitDeny, None, None);
     }
     let iam = req.caller().is_iam_identity();
     let mut deny: Option<StatementId> = None;
@@ -681,7 +779,8 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         }
     }
     let mut rcp_gap = None;
-    for (level, policies) in set.rcps.iter().enumerate() {
+    let rcps: &[Vec<CompiledPolicy>] = if rcps_apply(req) { &set.rcps } else { &[] };
+    for (level, policies) in rcps.iter().enumerate() {
         let layer = Layer::Rcp(level as u16);
         let mut allowed = None;
         for (i, p) in policies.iter().enumerate() {

@@ -243,9 +243,17 @@ pub struct EvaluationResult {
     resources: Vec<ResourceResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<Vec<StatementTrace>>,
+    /// Why AWS refuses the request whatever the policies say, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<&'static str>,
 }
 
 impl EvaluationResult {
+    /// Why AWS refuses this caller this action whatever the policies say (the root user and
+    /// `sts:AssumeRole`, a federated user and IAM), when that decided an implicit deny.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused
+    }
     /// The decision.
     pub fn decision(&self) -> Decision {
         self.decision
@@ -300,6 +308,9 @@ impl EvaluationResult {
             })
         };
         let tail = match (self.decision, self.blocked_by) {
+            (Decision::ImplicitDeny, _) if self.refused.is_some() => {
+                self.refused.map(|r| format!(": {r}"))
+            }
             (Decision::ImplicitDeny, Some(l)) => {
                 Some(format!(": no applicable Allow in the {l} layer"))
             }
@@ -565,5 +576,6 @@ pub(crate) fn evaluate(set: &PolicySet, req: &Request, trace: bool) -> Evaluatio
         unevaluable,
         resources,
         trace: trace.then_some(rec.statements),
+        refused: engine::refused_for_caller(req).filter(|_| !outcome.is_allowed()),
     }
 }

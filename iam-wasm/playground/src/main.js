@@ -365,7 +365,9 @@ function renderDecision(result, failure) {
   } else {
     decision = result.decision;
     title = { allow: "Allow", explicitDeny: "Explicit deny", implicitDeny: "Implicit deny" }[decision];
-    if (decision === "implicitDeny") {
+    if (decision === "implicitDeny" && result.refused) {
+      why = `AWS refuses this whatever the policies say: ${result.refused}.`;
+    } else if (decision === "implicitDeny") {
       why = result.blockedBy
         ? `Nothing in the ${layerLabel(result.blockedBy)} policy allows this request.`
         : "No statement allows this request.";
