@@ -950,6 +950,12 @@ impl EvalResult {
     fn missing_context_keys(&self) -> Vec<String> {
         self.explained().missing_context_keys().to_vec()
     }
+    /// Why AWS refuses the request whatever the policies say (the root user and
+    /// `sts:AssumeRole`, a federated user and IAM), or `None`.
+    #[getter]
+    fn refused(&self) -> Option<String> {
+        self.explained().refused().map(str::to_string)
+    }
     /// A human explanation: the summary, each decisive statement with its line, missing context
     /// keys and statements that could not be evaluated.
     fn explain(&self) -> String {

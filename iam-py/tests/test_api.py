@@ -354,3 +354,15 @@ def test_result_html_highlights_the_decisive_statement():
     assert "Public" in public.split("<mark>")[1].split("</mark>")[0]
     nothing = ps.evaluate(principal="anonymous", action="s3:PutObject", resource="arn:aws:s3:::b/k")._repr_html_()
     assert "<mark>" not in nothing
+
+
+def test_refused_requests_say_why():
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}]}
+    ps = PolicySet(resource=trust)
+    r = ps.evaluate(principal="111122223333", action="sts:AssumeRole",
+                    resource="arn:aws:iam::111122223333:role/Target")
+    assert r.decision == "implicitDeny"
+    assert r.refused and "root user" in r.refused and r.refused in r.explain()
+    assert ps.evaluate(principal=ALICE, action="sts:AssumeRole",
+                       resource="arn:aws:iam::111122223333:role/Target").refused is None

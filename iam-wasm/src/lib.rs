@@ -61,7 +61,9 @@ export interface RequestInput {
 export interface EvaluationResult {
   decision: Decision; blockedBy?: string | null;
   decisive: { layer: string; policyIndex: number; statementIndex: number; [k: string]: unknown }[];
-  missingContextKeys: string[]; unevaluable: unknown[]; [k: string]: unknown;
+  missingContextKeys: string[]; unevaluable: unknown[];
+  /** Why AWS refuses the request whatever the policies say (the root user and sts:AssumeRole…). */
+  refused?: string; [k: string]: unknown;
 }
 export type Parsed = { ok: true; policy: string; statements: number } | Failure;
 export type Findings = { ok: true; findings: Diagnostic[] } | Failure;
