@@ -779,7 +779,11 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         }
     }
     let mut rcp_gap = None;
-    let rcps: &[Vec<CompiledPolicy>] = if rcps_apply(req) { &set.rcps } else { &[] };
+    let rcps: &[Vec<CompiledPolicy>] = if !set.rcps.is_empty() && rcps_apply(req) {
+        &set.rcps
+    } else {
+        &[]
+    };
     for (level, policies) in rcps.iter().enumerate() {
         let layer = Layer::Rcp(level as u16);
         let mut allowed = None;
