@@ -21,12 +21,30 @@ pub(crate) struct Facts {
     pub resource_all: bool,
     /// The statement has a Condition block with at least one entry.
     pub conditional: bool,
+    /// It applies to every resource (`Resource` with `*`, or none at all) and to every principal
+    /// (no `Principal`, or `*`): a Deny like this takes its actions away from anyone. (A
+    /// `NotResource` Deny leaves the resources it names; a Deny naming principals leaves others.)
+    pub everyone_everywhere: bool,
     /// Its conditions can never all hold.
     pub impossible: bool,
     /// Every resource is an AWS-managed policy ARN, or an `iam:PolicyARN` condition limits the
-    /// statement to them.
+    /// statement to them: policy versions it creates or selects are not the caller's to write.
     pub aws_managed_policies_only: bool,
+    /// An `iam:PolicyARN` condition limits what it attaches to named AWS-managed policies, none
+    /// of them an administrator's (`AdministratorAccess`, `IAMFullAccess`, …): attaching those
+    /// is the escalation itself.
+    pub attaches_harmless_policies_only: bool,
 }
+
+/// AWS-managed policies that grant IAM or every service: attaching one is an escalation.
+const POWERFUL_MANAGED_POLICIES: &[&str] = &[
+    "AdministratorAccess",
+    "IAMFullAccess",
+    "PowerUserAccess",
+    "AWSOrganizationsFullAccess",
+    "AdministratorAccess-Amplify",
+    "AdministratorAccess-AWSElasticBeanstalk",
+];
 
 pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
     policy
@@ -62,18 +80,30 @@ pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
                 actions = restrict_to_resources(c, &actions, &patterns);
             }
             let managed = |v: &str| v.starts_with("arn:aws:iam::aws:policy/");
-            let policy_arn_limited = st.conditions().any(|c| {
-                c.key().eq_ignore_ascii_case("iam:PolicyARN")
-                    && matches!(
-                        c.operator().base(),
-                        BaseOperator::ArnEquals
-                            | BaseOperator::ArnLike
-                            | BaseOperator::StringEquals
-                            | BaseOperator::StringLike
-                    )
-                    && c.operator().qualifier().is_none()
-                    && c.values().all(|v| managed(v.as_str()))
-            });
+            let policy_arn_condition = |value_ok: &dyn Fn(&str) -> bool| {
+                st.conditions().any(|c| {
+                    c.key().eq_ignore_ascii_case("iam:PolicyARN")
+                        && matches!(
+                            c.operator().base(),
+                            BaseOperator::ArnEquals
+                                | BaseOperator::ArnLike
+                                | BaseOperator::StringEquals
+                                | BaseOperator::StringLike
+                        )
+                        && c.operator().qualifier().is_none()
+                        && !c.operator().if_exists()
+                        && c.values().all(|v| value_ok(v.as_str()))
+                })
+            };
+            let policy_arn_limited = policy_arn_condition(&|v| managed(v));
+            let harmless = |v: &str| {
+                managed(v)
+                    && !v.contains(['*', '?', '$'])
+                    && !POWERFUL_MANAGED_POLICIES
+                        .iter()
+                        .any(|p| v.rsplit('/').next() == Some(*p))
+            };
+            let attaches_harmless = policy_arn_condition(&harmless);
             let resources_managed = st
                 .resource()
                 .is_some_and(|r| !r.is_negated() && r.values().all(managed));
@@ -83,8 +113,18 @@ pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
                 actions,
                 resource_all,
                 conditional: st.conditions().len() > 0,
+                everyone_everywhere: st
+                    .resource()
+                    .is_none_or(|r| !r.is_negated() && r.values().any(is_star))
+                    && st.principal().is_none_or(|p| {
+                        !p.is_negated()
+                            && p.entries().iter().any(|(k, v, _)| {
+                                *v == "*" && matches!(k, PrincipalKind::Everyone | PrincipalKind::Aws)
+                            })
+                    }),
                 impossible: impossible(&st),
                 aws_managed_policies_only: resources_managed || policy_arn_limited,
+                attaches_harmless_policies_only: attaches_harmless,
             }
         })
         .collect()
@@ -166,11 +206,11 @@ fn is_star(v: &str) -> bool {
     !v.is_empty() && v.bytes().all(|b| b == b'*')
 }
 
-/// Actions denied on every resource with no condition.
+/// Actions denied to everyone on every resource with no condition.
 pub(crate) fn denied_everywhere(facts: &[Facts], c: &Catalog) -> ActionSet {
     let mut set = ActionSet::new(c.len());
     for f in facts {
-        if f.effect == Effect::Deny && f.resource_all && !f.conditional {
+        if f.effect == Effect::Deny && f.everyone_everywhere && !f.conditional {
             set.insert_all(&f.actions);
         }
     }

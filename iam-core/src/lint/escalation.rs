@@ -116,14 +116,25 @@ pub const ESCALATION_METHODS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Actions whose escalation needs the policy they act on to be a customer policy.
-const POLICY_ACTIONS: &[&str] = &[
-    "iam:CreatePolicyVersion",
-    "iam:SetDefaultPolicyVersion",
+/// Actions whose escalation needs the policy they act on to be a customer policy (AWS-managed
+/// policies cannot be edited).
+const EDIT_POLICY_ACTIONS: &[&str] = &["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"];
+
+/// Actions whose escalation needs the policy they attach to grant much: attaching a named,
+/// modest AWS-managed policy is not one; attaching `AdministratorAccess` is.
+const ATTACH_POLICY_ACTIONS: &[&str] = &[
     "iam:AttachUserPolicy",
     "iam:AttachGroupPolicy",
     "iam:AttachRolePolicy",
 ];
+
+/// How a relevant action's escalation depends on the policies it acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum OnPolicies {
+    No,
+    Edits,
+    Attaches,
+}
 
 /// What a set of statements effectively allows: for each action, the first statement granting it.
 struct Grants {
@@ -135,20 +146,22 @@ struct Grants {
 fn grants(c: &Catalog, policies: &[(usize, &Policy, &[Facts])], denied: &ActionSet) -> Grants {
     let mut set = ActionSet::new(c.len());
     let mut first = Vec::new();
-    static RELEVANT: std::sync::OnceLock<Vec<(usize, bool)>> = std::sync::OnceLock::new();
-    // (action id, whether it acts on policies), resolved once.
+    static RELEVANT: std::sync::OnceLock<Vec<(usize, OnPolicies)>> = std::sync::OnceLock::new();
+    // (action id, how it acts on policies), resolved once.
     let relevant = RELEVANT.get_or_init(|| {
-        let mut v: Vec<(usize, bool)> = ESCALATION_METHODS
+        let kind = |a: &str| {
+            if EDIT_POLICY_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(a)) {
+                OnPolicies::Edits
+            } else if ATTACH_POLICY_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(a)) {
+                OnPolicies::Attaches
+            } else {
+                OnPolicies::No
+            }
+        };
+        let mut v: Vec<(usize, OnPolicies)> = ESCALATION_METHODS
             .iter()
             .flat_map(|(_, actions)| actions.iter())
-            .filter_map(|a| {
-                c.action(a).map(|x| {
-                    (
-                        x.id(),
-                        POLICY_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(a)),
-                    )
-                })
-            })
+            .filter_map(|a| c.action(a).map(|x| (x.id(), kind(a))))
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -163,7 +176,12 @@ fn grants(c: &Catalog, policies: &[(usize, &Policy, &[Facts])], denied: &ActionS
                 if !f.actions.contains(id) || denied.contains(id) || set.contains(id) {
                     continue;
                 }
-                if f.aws_managed_policies_only && on_policies {
+                let exempt = match on_policies {
+                    OnPolicies::Edits => f.aws_managed_policies_only,
+                    OnPolicies::Attaches => f.attaches_harmless_policies_only,
+                    OnPolicies::No => false,
+                };
+                if exempt {
                     continue;
                 }
                 set.insert(id);
