@@ -3,7 +3,7 @@
 use crate::{ColorChoice, Format, EXIT_USAGE};
 use iam_core::eval::simulation::Simulation;
 use iam_core::eval::{ContextValue, Decision, EvaluationResult, PolicySet, Request, Scalar};
-use iam_core::report::{render, RenderOptions};
+use iam_core::report::{printable, render, RenderOptions};
 use iam_core::Policy;
 use serde::Serialize;
 use std::io::Write;
@@ -138,11 +138,13 @@ fn print_results(
             let _ = writeln!(out);
         }
         Format::Human => {
+            // Text from the policies and requests is printed with control characters escaped
+            // (`report::printable`), so it cannot start lines of its own or drive the terminal.
             for (i, (r, result)) in requests.iter().zip(results).enumerate() {
                 let label = labels
                     .get(i)
                     .and_then(|l| l.as_deref())
-                    .map(|l| format!(" ({l})"))
+                    .map(|l| format!(" ({})", printable(l)))
                     .unwrap_or_default();
                 let resources = if r.resources().is_empty() {
                     "*".to_string()
@@ -151,17 +153,18 @@ fn print_results(
                 };
                 let _ = writeln!(
                     out,
-                    "request {}{label}: {} {} on {resources}",
+                    "request {}{label}: {} {} on {}",
                     i + 1,
-                    r.caller(),
-                    r.action()
+                    printable(&r.caller().to_string()),
+                    printable(r.action()),
+                    printable(&resources)
                 );
                 let (start, end) = match (color, result.decision()) {
                     (false, _) => ("", ""),
                     (true, Decision::Allow) => ("\x1b[1;32m", "\x1b[0m"),
                     (true, _) => ("\x1b[1;31m", "\x1b[0m"),
                 };
-                let _ = writeln!(out, "  {start}{}{end}", result.summary());
+                let _ = writeln!(out, "  {start}{}{end}", printable(&result.summary()));
                 for d in result.decisive() {
                     let _ = writeln!(
                         out,
@@ -169,21 +172,24 @@ fn print_results(
                         d.effect(),
                         d.layer(),
                         d.statement_index(),
-                        d.sid().map(|s| format!(" ({s})")).unwrap_or_default(),
-                        d.policy_name(),
+                        d.sid()
+                            .map(|s| format!(" ({})", printable(s)))
+                            .unwrap_or_default(),
+                        printable(d.policy_name()),
                         d.location().line()
                     );
                 }
                 if result.resources().len() > 1 {
                     for rr in result.resources() {
-                        let _ = writeln!(out, "    {}: {}", rr.resource(), rr.decision());
+                        let _ =
+                            writeln!(out, "    {}: {}", printable(rr.resource()), rr.decision());
                     }
                 }
                 if !result.missing_context_keys().is_empty() {
                     let _ = writeln!(
                         out,
                         "  context keys read but not supplied: {}",
-                        result.missing_context_keys().join(", ")
+                        printable(&result.missing_context_keys().join(", "))
                     );
                 }
                 for u in result.unevaluable() {
@@ -192,8 +198,8 @@ fn print_results(
                         "  could not evaluate {} statement {} of `{}`: {}",
                         u.statement().layer(),
                         u.statement().statement_index(),
-                        u.statement().policy_name(),
-                        u.reason()
+                        printable(u.statement().policy_name()),
+                        printable(u.reason())
                     );
                 }
                 if let Some(trace) = result.trace() {
@@ -209,10 +215,12 @@ fn print_results(
                             "    {} statement {}{} of `{}` ({}) on {}: {verdict} [action {}{}{}]",
                             st.layer(),
                             st.statement_index(),
-                            st.sid().map(|s| format!(" {s}")).unwrap_or_default(),
-                            st.policy_name(),
+                            st.sid()
+                                .map(|s| format!(" {}", printable(s)))
+                                .unwrap_or_default(),
+                            printable(st.policy_name()),
                             st.effect(),
-                            t.resource(),
+                            printable(t.resource()),
                             if t.action_matched() { "✓" } else { "✗" },
                             t.resource_matched()
                                 .map(|m| if m {
@@ -243,7 +251,7 @@ fn print_results(
                                 out,
                                 "      {} {} {:?} vs {ctx}: {res}",
                                 c.operator(),
-                                c.key(),
+                                printable(c.key()),
                                 c.values()
                             );
                         }

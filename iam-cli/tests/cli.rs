@@ -355,3 +355,23 @@ fn expand_lists_actions_with_access_levels() {
     assert_eq!(v[0]["actions"][0]["accessLevel"], "Read");
     assert_eq!(iam(&["expand", "nonsense"], None).status.code(), Some(2));
 }
+
+#[test]
+fn policy_text_cannot_start_lines_of_its_own() {
+    // A Sid with a newline and a CI workflow command, and a terminal escape.
+    let sid = r#"x\n::error file=README.md::all safe\u001b[2J"#;
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "{sid}", "Effect": "Allow", "Action": "*", "Resource": "*"}}]}}"#
+    );
+    let lint = iam(&["lint", "-"], Some(&policy));
+    let sim = format!(
+        r#"{{"policies": {{"identity": [{policy}]}}, "requests": [{{"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject"}}]}}"#
+    );
+    let simulate = iam(&["simulate", "--trace", "-"], Some(&sim));
+    for o in [&lint, &simulate] {
+        let text = format!("{}{}", stdout(o), String::from_utf8_lossy(&o.stderr));
+        assert!(text.contains("::error"), "{text}");
+        assert!(!text.lines().any(|l| l.starts_with("::error")), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+}

@@ -41,9 +41,45 @@ fn severity_color(s: Severity) -> &'static str {
     }
 }
 
+/// Text from the policy (a Sid, a key, a file name) as one line a terminal shows as is: control
+/// characters are written as escapes (`\n`, `\u{1b}`), so policy text cannot start a line of
+/// its own (a CI system reads `::error …` at a line start as a command) or drive the terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A source line with its control characters made harmless and one column wide each (a tab
+/// becomes a space), so that the carets under it stay aligned.
+fn printable_line(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.chars().any(char::is_control) {
+        return line.into();
+    }
+    line.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Renders one diagnostic against the `source` it refers to; `origin` names the input (a file
-/// path, `<stdin>`).
+/// path, `<stdin>`). Control characters in any of them are escaped (see [`printable`]).
 pub fn render(d: &Diagnostic, source: &str, origin: &str, opts: RenderOptions) -> String {
+    let origin = printable(origin);
     let paint = |code: &'static str| if opts.color { code } else { "" };
     let reset = paint(RESET);
     let loc = d.location();
@@ -56,7 +92,7 @@ pub fn render(d: &Diagnostic, source: &str, origin: &str, opts: RenderOptions) -
         d.severity(),
         d.code(),
         paint(BOLD),
-        d.message()
+        printable(d.message())
     );
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -74,15 +110,18 @@ pub fn render(d: &Diagnostic, source: &str, origin: &str, opts: RenderOptions) -
         .get(line_start..)
         .and_then(|rest| rest.find('\n'))
         .map_or(source.len(), |i| line_start + i);
-    let line = source
-        .get(line_start..line_end)
-        .unwrap_or("")
-        .trim_end_matches('\r');
-    let path = if loc.path().is_empty() {
+    let line = printable_line(
+        source
+            .get(line_start..line_end)
+            .unwrap_or("")
+            .trim_end_matches('\r'),
+    );
+    let line = line.as_ref();
+    let path = printable(if loc.path().is_empty() {
         "/"
     } else {
         loc.path()
-    };
+    });
     if !line.is_empty() || source.is_empty() {
         // Caret under the span, limited to this line; counted in characters.
         let caret_from = start.column as usize - 1;
@@ -110,8 +149,9 @@ pub fn render(d: &Diagnostic, source: &str, origin: &str, opts: RenderOptions) -
     if let Some(help) = d.help() {
         let _ = writeln!(
             out,
-            "{pad} {blue}={reset} {}help{reset}: {help}",
-            paint(BOLD)
+            "{pad} {blue}={reset} {}help{reset}: {}",
+            paint(BOLD),
+            printable(help)
         );
     }
     out
@@ -135,6 +175,26 @@ fn window(line: &str, at: usize, width: usize) -> (String, usize) {
 mod tests {
     use super::*;
     use crate::Policy;
+
+    #[test]
+    fn policy_text_cannot_add_lines_or_drive_the_terminal() {
+        let src = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"x\\n::error file=a::safe\\u001b[2J\", \"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}\n";
+        let p = Policy::parse(src).unwrap();
+        let all = crate::lint::check(&p, crate::PolicyType::Identity);
+        let sid = all
+            .iter()
+            .find(|d| d.message().contains("::error"))
+            .expect("a finding quotes the Sid");
+        let text = render(sid, src, "a\nb.json", RenderOptions::default());
+        assert!(!text.lines().any(|l| l.starts_with("::error")), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(
+            text.contains("x\\n::error") && text.contains("a\\nb.json"),
+            "{text}"
+        );
+        let tab = printable_line("\t{\u{1b}}");
+        assert_eq!(tab, " {\u{fffd}}");
+    }
 
     #[test]
     fn renders_source_line_caret_and_help() {

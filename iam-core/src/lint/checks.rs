@@ -119,7 +119,8 @@ pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
                     && st.principal().is_none_or(|p| {
                         !p.is_negated()
                             && p.entries().iter().any(|(k, v, _)| {
-                                *v == "*" && matches!(k, PrincipalKind::Everyone | PrincipalKind::Aws)
+                                *v == "*"
+                                    && matches!(k, PrincipalKind::Everyone | PrincipalKind::Aws)
                             })
                     }),
                 impossible: impossible(&st),

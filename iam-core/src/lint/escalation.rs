@@ -150,9 +150,15 @@ fn grants(c: &Catalog, policies: &[(usize, &Policy, &[Facts])], denied: &ActionS
     // (action id, how it acts on policies), resolved once.
     let relevant = RELEVANT.get_or_init(|| {
         let kind = |a: &str| {
-            if EDIT_POLICY_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(a)) {
+            if EDIT_POLICY_ACTIONS
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(a))
+            {
                 OnPolicies::Edits
-            } else if ATTACH_POLICY_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(a)) {
+            } else if ATTACH_POLICY_ACTIONS
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(a))
+            {
                 OnPolicies::Attaches
             } else {
                 OnPolicies::No

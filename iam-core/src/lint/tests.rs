@@ -346,12 +346,18 @@ fn attaching_an_administrators_managed_policy_is_escalation() {
             r#"{{"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": "*", "Condition": {condition}}}"#
         ))
     };
-    assert!(attach(r#"{"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}}"#)
-        .contains(&"PRIVILEGE_ESCALATION"));
-    assert!(attach(r#"{"ArnLike": {"iam:PolicyARN": "arn:aws:iam::aws:policy/*"}}"#)
-        .contains(&"PRIVILEGE_ESCALATION"));
-    assert!(!attach(r#"{"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}"#)
-        .contains(&"PRIVILEGE_ESCALATION"));
+    assert!(attach(
+        r#"{"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}}"#
+    )
+    .contains(&"PRIVILEGE_ESCALATION"));
+    assert!(
+        attach(r#"{"ArnLike": {"iam:PolicyARN": "arn:aws:iam::aws:policy/*"}}"#)
+            .contains(&"PRIVILEGE_ESCALATION")
+    );
+    assert!(!attach(
+        r#"{"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}"#
+    )
+    .contains(&"PRIVILEGE_ESCALATION"));
     // Editing: AWS-managed policies cannot be edited, so limiting to them is still no escalation.
     assert!(!identity(
         r#"{"Effect": "Allow", "Action": ["iam:CreatePolicyVersion"], "Resource": "arn:aws:iam::aws:policy/*"}"#
@@ -361,11 +367,14 @@ fn attaching_an_administrators_managed_policy_is_escalation() {
 
 #[test]
 fn a_deny_removes_actions_only_from_everyone_everywhere() {
-    let allow = r#"{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}"#;
+    let allow =
+        r#"{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}"#;
     let with = |deny: &str| identity(&format!("{allow}, {deny}"));
-    assert!(with(r#"{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}"#)
-        .iter()
-        .all(|c| *c != "PASS_ROLE_WITH_STAR_IN_RESOURCE"));
+    assert!(
+        with(r#"{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}"#)
+            .iter()
+            .all(|c| *c != "PASS_ROLE_WITH_STAR_IN_RESOURCE")
+    );
     // A NotResource Deny leaves the resources it names.
     assert!(with(r#"{"Effect": "Deny", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::1:role/Admin"}"#)
         .contains(&"PASS_ROLE_WITH_STAR_IN_RESOURCE"));
