@@ -1,6 +1,6 @@
 //! `iam expand PATTERN`: the actions an action pattern matches.
 
-use crate::{Format, EXIT_USAGE};
+use crate::{PlainFormat as Format, EXIT_USAGE};
 use iam_core::catalog::catalog;
 use std::io::Write;
 use std::process::ExitCode;

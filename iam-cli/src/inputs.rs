@@ -3,6 +3,31 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// The most the command line reads of one input: enough for every policy the parser's size limit
+/// reports on with its real size (1 MiB by default), while `/dev/zero` or a runaway pipe cannot
+/// take all the memory.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// Reads at most [`MAX_INPUT_BYTES`], or says the input is larger.
+pub fn read_bounded(mut from: impl Read, name: &str) -> Result<Vec<u8>, InputError> {
+    let mut bytes = Vec::new();
+    let error = |message: String| InputError {
+        name: name.to_string(),
+        message,
+    };
+    (&mut from)
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| error(e.to_string()))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(error(format!(
+            "larger than {} MiB; iam reads no more of one input (LIMIT_EXCEEDED)",
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// One input to check.
 pub struct Input {
     /// How to name it in output: the path, or `<stdin>`.
@@ -91,38 +116,44 @@ impl PathOrStdin {
     /// Reads the whole input.
     pub fn read(&self) -> Result<Input, InputError> {
         match self {
-            PathOrStdin::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| InputError {
-                        name: "<stdin>".into(),
-                        message: e.to_string(),
-                    })?;
-                Ok(Input {
-                    name: "<stdin>".into(),
-                    bytes,
-                })
-            }
+            PathOrStdin::Stdin => Ok(Input {
+                name: "<stdin>".into(),
+                bytes: read_bounded(std::io::stdin(), "<stdin>")?,
+            }),
             PathOrStdin::Path(p) => {
                 let name = p.display().to_string();
-                match std::fs::read(p) {
-                    Ok(bytes) => Ok(Input { name, bytes }),
-                    Err(e) => Err(InputError {
-                        name,
-                        message: e.to_string(),
-                    }),
-                }
+                let file = std::fs::File::open(p).map_err(|e| InputError {
+                    name: name.clone(),
+                    message: e.to_string(),
+                })?;
+                Ok(Input {
+                    bytes: read_bounded(file, &name)?,
+                    name,
+                })
             }
         }
     }
 }
 
+/// Every `*.json` file below `dir`. A directory reached again through a symbolic link (a loop,
+/// or two links to one place) is read once.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    walk_in(dir, out, &mut seen)
+}
+
+fn walk_in(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> std::io::Result<()> {
+    if !seen.insert(std::fs::canonicalize(dir)?) {
+        return Ok(());
+    }
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            walk(&path, out)?;
+            walk_in(&path, out, seen)?;
         } else if path.extension().is_some_and(|e| e == "json") {
             out.push(path);
         }

@@ -49,6 +49,15 @@ pub enum Format {
     Sarif,
 }
 
+/// Output format of the commands that have no SARIF form (expand, simulate, eval).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlainFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document on standard output.
+    Json,
+}
+
 /// When to use colours.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {

@@ -67,14 +67,14 @@ pub fn log(files: &[(&str, &[Diagnostic])]) -> Value {
                     "message": {"text": message},
                     "locations": [{
                         "physicalLocation": {
-                            "artifactLocation": {"uri": file.trim_start_matches("./")},
+                            "artifactLocation": artifact_location(file),
                             "region": {
                                 "startLine": start.line,
                                 "startColumn": start.column_utf16,
                                 "endLine": end.line,
                                 "endColumn": end.column_utf16.max(1),
-                                "charOffset": start.offset,
-                                "charLength": end.offset.saturating_sub(start.offset),
+                                "byteOffset": start.offset,
+                                "byteLength": end.offset.saturating_sub(start.offset),
                             }
                         },
                         "logicalLocations": [{"fullyQualifiedName": if loc.path().is_empty() { "/" } else { loc.path() }, "kind": "element"}]
@@ -99,4 +99,36 @@ pub fn log(files: &[(&str, &[Diagnostic])]) -> Value {
             "results": results,
         }]
     })
+}
+
+/// Where a file is, as SARIF wants it: a URI reference with the path percent-encoded (a space,
+/// `#` or `%` in a file name would otherwise change its meaning); standard input has no URI.
+fn artifact_location(file: &str) -> serde_json::Value {
+    if file == "<stdin>" {
+        return json!({"description": {"text": "standard input"}});
+    }
+    let mut uri = String::new();
+    for b in file.trim_start_matches("./").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    json!({ "uri": uri })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_percent_encoded_uris() {
+        assert_eq!(
+            artifact_location("./my policy#1.json")["uri"],
+            "my%20policy%231.json"
+        );
+        assert_eq!(artifact_location("/tmp/é.json")["uri"], "/tmp/%C3%A9.json");
+        assert!(artifact_location("<stdin>").get("uri").is_none());
+    }
 }

@@ -1,6 +1,6 @@
 //! `iam simulate FILE` and `iam eval`: evaluate requests against policies.
 
-use crate::{ColorChoice, Format, EXIT_USAGE};
+use crate::{ColorChoice, PlainFormat as Format, EXIT_USAGE};
 use iam_core::eval::simulation::Simulation;
 use iam_core::eval::{ContextValue, Decision, EvaluationResult, PolicySet, Request, Scalar};
 use iam_core::report::{printable, render, RenderOptions};
@@ -96,15 +96,19 @@ fn now() -> i64 {
 }
 
 fn read_input(path: &str) -> Result<(String, String), String> {
-    if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(("<stdin>".into(), s));
-    }
-    std::fs::read_to_string(path)
-        .map(|s| (path.to_string(), s))
-        .map_err(|e| format!("cannot read `{path}`: {e}"))
+    let (name, bytes) = if path == "-" {
+        let bytes = crate::inputs::read_bounded(std::io::stdin(), "<stdin>")
+            .map_err(|e| format!("cannot read standard input: {}", e.message))?;
+        ("<stdin>".to_string(), bytes)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        let bytes = crate::inputs::read_bounded(file, path)
+            .map_err(|e| format!("cannot read `{path}`: {}", e.message))?;
+        (path.to_string(), bytes)
+    };
+    String::from_utf8(bytes)
+        .map(|s| (name, s))
+        .map_err(|_| format!("cannot read `{path}`: it is not UTF-8 text"))
 }
 
 fn print_results(
@@ -117,7 +121,7 @@ fn print_results(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match format {
-        Format::Json | Format::Sarif => {
+        Format::Json => {
             let reports: Vec<_> = requests
                 .iter()
                 .zip(results)

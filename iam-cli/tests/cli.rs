@@ -375,3 +375,30 @@ fn policy_text_cannot_start_lines_of_its_own() {
         assert!(!text.contains('\u{1b}'), "{text}");
     }
 }
+
+#[test]
+fn sarif_only_where_it_exists_and_symlink_loops_read_once() {
+    for args in [
+        &["expand", "--format", "sarif", "s3:Get*"][..],
+        &["eval", "--format", "sarif", "--action", "s3:GetObject"][..],
+    ] {
+        assert_eq!(iam(args, None).status.code(), Some(2), "{args:?}");
+    }
+    let dir = std::env::temp_dir().join(format!("iam-cli-loop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(
+        dir.join("a.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", dir.join("sub/back")).unwrap();
+    let o = iam(
+        &["validate", "--format", "json", dir.to_str().unwrap()],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["summary"]["files"], 1, "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
