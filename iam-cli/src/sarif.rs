@@ -120,6 +120,7 @@ fn artifact_location(file: &str) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::indexing_slicing)]
     use super::*;
 
     #[test]
