@@ -3,7 +3,7 @@
 use super::checks::{sample, Ctx};
 use crate::catalog::{AccessLevel, ActionSet};
 use crate::diagnostic::{Code, Severity};
-use crate::model::condition::BaseOperator;
+use crate::model::condition::{BaseOperator, SetQualifier};
 use crate::model::Statement;
 
 /// Actions that return credentials or secrets that act as credentials (cloudsplaining's
@@ -78,12 +78,36 @@ const PRINCIPAL_LIMITING_KEYS: &[&str] = &[
     "token.actions.githubusercontent.com:sub",
 ];
 
+/// Whether a condition value limits nothing: only wildcards and separators (`*`, `o-*`,
+/// `arn:aws:iam::*:*`, `*:*`), or an address range as wide as a whole half of the address
+/// space or more (`/0`, `/1`).
+fn limits_nothing(value: &str) -> bool {
+    let wide_range = value
+        .rsplit_once('/')
+        .and_then(|(_, bits)| bits.parse::<u8>().ok())
+        .is_some_and(|bits| bits <= 1);
+    // What is left when the wildcards and the fixed parts every value of the key has (ARN
+    // field names and separators, an organization id's `o-`) are taken out.
+    let fixed = ["arn:aws:iam::", "arn:aws:sts::", "arn:aws:", "arn:", "o-", ":", "/"];
+    let mut rest = value.to_string();
+    for f in fixed {
+        rest = rest.replace(f, "");
+    }
+    wide_range || rest.chars().all(|c| c == '*' || c == '?')
+}
+
 /// Whether a statement with `Principal: "*"` has a positive condition that limits who it
-/// reaches. Negated operators do not count (they exclude, they do not limit); a `/0` CIDR does
-/// not limit anything.
+/// reaches. Negated operators do not count (they exclude, they do not limit); nor do
+/// `…IfExists` and `ForAllValues:` conditions, which hold when the key is absent (an anonymous
+/// caller has no `aws:SourceAccount`), nor values that match everything (`*`, `o-*`,
+/// `arn:aws:iam::*:*`, a `/0` or `/1` range).
 pub(crate) fn limits_principal(st: &Statement<'_>) -> bool {
     st.conditions().any(|c| {
-        let base = c.operator().base();
+        let op = c.operator();
+        if op.if_exists() || op.qualifier() == Some(SetQualifier::ForAllValues) {
+            return false;
+        }
+        let base = op.base();
         let positive = matches!(
             base,
             BaseOperator::StringEquals
@@ -99,10 +123,7 @@ pub(crate) fn limits_principal(st: &Statement<'_>) -> bool {
             .any(|k| k.eq_ignore_ascii_case(key))
             || key.to_ascii_lowercase().ends_with(":sub")
             || key.to_ascii_lowercase().ends_with(":aud");
-        let meaningful = c.values().all(|v| {
-            let t = v.as_str();
-            t != "*" && !t.ends_with("/0")
-        });
+        let meaningful = c.values().all(|v| !limits_nothing(v.as_str()));
         positive && known && meaningful
     })
 }

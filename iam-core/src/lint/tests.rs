@@ -392,3 +392,28 @@ fn a_deny_removes_actions_only_from_everyone_everywhere() {
     assert!(resource(r#"{"AWS": "999999999999"}"#).contains(&"FULL_ADMIN"));
     assert!(!resource(r#""*""#).contains(&"FULL_ADMIN"));
 }
+
+#[test]
+fn conditions_that_limit_nobody_leave_access_public() {
+    let public = |condition: &str| {
+        codes(
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*",
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {condition}}}]}}"#
+            ),
+            PolicyType::Resource,
+        )
+        .contains(&"PUBLIC_ACCESS")
+    };
+    // Hold when the key is absent, as it is for anonymous callers.
+    assert!(public(r#"{"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}"#));
+    assert!(public(r#"{"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#));
+    // Match every value.
+    assert!(public(r#"{"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:*"}}"#));
+    assert!(public(r#"{"StringLike": {"aws:PrincipalOrgID": "o-*"}}"#));
+    assert!(public(r#"{"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}"#));
+    // Limit.
+    assert!(!public(r#"{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#));
+    assert!(!public(r#"{"StringEquals": {"aws:SourceAccount": "111122223333"}}"#));
+    assert!(!public(r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}"#));
+}
