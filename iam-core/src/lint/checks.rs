@@ -355,7 +355,10 @@ pub(crate) fn run(
         principals(&mut ctx, &st, ty);
         redundant_statement(&mut ctx, &st, &mut seen_statements);
         if ty.grants() && f.effect == Effect::Allow && !f.impossible {
-            grants(&mut ctx, &st, f, denied);
+            // In a policy attached to a resource (a bucket, key or trust policy), `Resource: "*"`
+            // or no `Resource` means that resource, not every resource.
+            let attached = matches!(ty, PolicyType::Resource | PolicyType::Trust);
+            grants(&mut ctx, &st, f, denied, attached);
         }
     }
 }
@@ -749,8 +752,11 @@ fn redundant_statement(ctx: &mut Ctx<'_>, st: &Statement<'_>, seen: &mut Vec<(us
 }
 
 /// Grant findings of an Allow statement.
-fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet) {
+fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, attached: bool) {
     let c = ctx.c;
+    // Checks about "every resource" (RESOURCE_STAR, CREDENTIALS_EXPOSURE, …) do not apply to a
+    // policy attached to one resource: its principals are what PUBLIC_ACCESS looks at.
+    let everywhere = f.resource_all && !attached;
     let action = st.action();
     let mut reach = f.actions.clone();
     reach.remove_all(denied);
@@ -843,7 +849,7 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet) 
                     ),
                     "permissions-management actions change who can do what; list them one by one, on specific resources",
                 );
-            } else if f.resource_all {
+            } else if everywhere {
                 let w = count_level(c, &set, AccessLevel::Write);
                 if w > 0 {
                     ctx.push(
@@ -860,7 +866,7 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet) 
             }
         }
     }
-    if !f.resource_all {
+    if !everywhere {
         return;
     }
     // RESOURCE_STAR: actions with resource-level permissions granted on `*`.

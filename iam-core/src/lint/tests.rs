@@ -417,3 +417,15 @@ fn conditions_that_limit_nobody_leave_access_public() {
     assert!(!public(r#"{"StringEquals": {"aws:SourceAccount": "111122223333"}}"#));
     assert!(!public(r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}"#));
 }
+
+#[test]
+fn resource_star_in_a_policy_attached_to_a_resource_means_that_resource() {
+    let trust = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#;
+    assert!(codes(trust, PolicyType::Trust).is_empty());
+    let key_policy = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
+    assert_eq!(codes(key_policy, PolicyType::Resource), ["SERVICE_WILDCARD"]);
+    // The same grants in an identity policy are about every resource.
+    assert!(identity(r#"{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}"#).contains(&"RESOURCE_EXPOSURE"));
+}
