@@ -200,10 +200,20 @@ pub fn run(args: Args, mode: Mode) -> ExitCode {
         texts.push(text);
     }
     progress.finish();
-    if mode == Mode::Lint && args.as_principal && parsed.len() > 1 {
-        let policies: Vec<&Policy> = parsed.iter().map(|(_, p)| p).collect();
+    // The principal's policies are those that grant: SCPs, boundaries and RCPs grant nothing,
+    // so they take no part (docs/checks.md).
+    let granting: Vec<&(usize, Policy)> = parsed
+        .iter()
+        .filter(|(ri, _)| {
+            reports
+                .get(*ri)
+                .is_some_and(|r| r.policy_type.is_some_and(PolicyType::grants))
+        })
+        .collect();
+    if mode == Mode::Lint && args.as_principal && granting.len() > 1 {
+        let policies: Vec<&Policy> = granting.iter().map(|(_, p)| p).collect();
         for (pi, d) in iam_core::lint::lint_set(&policies) {
-            if let Some((ri, _)) = parsed.get(pi) {
+            if let Some((ri, _)) = granting.get(pi) {
                 if let Some(r) = reports.get_mut(*ri) {
                     r.diagnostics.push(d);
                 }

@@ -184,3 +184,37 @@ fn every_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn only_accounts_users_roles_and_sessions_are_aws_principals() {
+    let check = |principal: &str| {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{principal}"}}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+        );
+        match iam_core::Policy::parse(&text) {
+            Ok(_) => None,
+            Err(e) => Some(e.diagnostics()[0].code().as_str()),
+        }
+    };
+    for bad in [
+        "arn:aws:iam::123456789012:group/devs",
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws:iam::123456789012:instance-profile/x",
+        "arn:aws:iam::12345:root",
+        "arn:aws:iam::123456789012:user/",
+    ] {
+        assert_eq!(check(bad), Some("INVALID_PRINCIPAL_FORMAT"), "{bad}");
+    }
+    for good in [
+        "123456789012",
+        "arn:aws:iam::123456789012:root",
+        "arn:aws:iam::123456789012:user/path/bob",
+        "arn:aws:iam::123456789012:role/x",
+        "arn:aws:sts::123456789012:assumed-role/x/s",
+        "arn:aws:sts::123456789012:federated-user/carol",
+        "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1",
+        "AROAEXAMPLEID1234567",
+    ] {
+        assert_eq!(check(good), None, "{good}");
+    }
+}

@@ -88,7 +88,15 @@ fn limits_nothing(value: &str) -> bool {
         .is_some_and(|bits| bits <= 1);
     // What is left when the wildcards and the fixed parts every value of the key has (ARN
     // field names and separators, an organization id's `o-`) are taken out.
-    let fixed = ["arn:aws:iam::", "arn:aws:sts::", "arn:aws:", "arn:", "o-", ":", "/"];
+    let fixed = [
+        "arn:aws:iam::",
+        "arn:aws:sts::",
+        "arn:aws:",
+        "arn:",
+        "o-",
+        ":",
+        "/",
+    ];
     let mut rest = value.to_string();
     for f in fixed {
         rest = rest.replace(f, "");

@@ -406,16 +406,30 @@ fn conditions_that_limit_nobody_leave_access_public() {
         .contains(&"PUBLIC_ACCESS")
     };
     // Hold when the key is absent, as it is for anonymous callers.
-    assert!(public(r#"{"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}"#));
-    assert!(public(r#"{"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#));
+    assert!(public(
+        r#"{"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}"#
+    ));
+    assert!(public(
+        r#"{"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#
+    ));
     // Match every value.
-    assert!(public(r#"{"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:*"}}"#));
+    assert!(public(
+        r#"{"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:*"}}"#
+    ));
     assert!(public(r#"{"StringLike": {"aws:PrincipalOrgID": "o-*"}}"#));
-    assert!(public(r#"{"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}"#));
+    assert!(public(
+        r#"{"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}"#
+    ));
     // Limit.
-    assert!(!public(r#"{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#));
-    assert!(!public(r#"{"StringEquals": {"aws:SourceAccount": "111122223333"}}"#));
-    assert!(!public(r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}"#));
+    assert!(!public(
+        r#"{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#
+    ));
+    assert!(!public(
+        r#"{"StringEquals": {"aws:SourceAccount": "111122223333"}}"#
+    ));
+    assert!(!public(
+        r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}"#
+    ));
 }
 
 #[test]
@@ -425,7 +439,13 @@ fn resource_star_in_a_policy_attached_to_a_resource_means_that_resource() {
     assert!(codes(trust, PolicyType::Trust).is_empty());
     let key_policy = r#"{"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
-    assert_eq!(codes(key_policy, PolicyType::Resource), ["SERVICE_WILDCARD"]);
+    assert_eq!(
+        codes(key_policy, PolicyType::Resource),
+        ["SERVICE_WILDCARD"]
+    );
     // The same grants in an identity policy are about every resource.
-    assert!(identity(r#"{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}"#).contains(&"RESOURCE_EXPOSURE"));
+    assert!(
+        identity(r#"{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}"#)
+            .contains(&"RESOURCE_EXPOSURE")
+    );
 }

@@ -627,13 +627,25 @@ fn aws_principal_ok(text: &str) -> bool {
     }
     if let Some(parts) = crate::arn::ArnParts::parse(text) {
         let partition_ok = crate::arn::PARTITIONS.contains(&parts.partition);
-        // Usually a 12-digit id; CloudFront origin access identities use `cloudfront`.
-        let account_ok = !parts.account.is_empty();
-        return partition_ok
-            && account_ok
-            && parts.region.is_empty()
-            && matches!(parts.service, "iam" | "sts")
-            && !parts.resource.is_empty();
+        // A 12-digit id; CloudFront origin access identities use `cloudfront`.
+        let account_ok = (parts.account.len() == 12
+            && parts.account.bytes().all(|b| b.is_ascii_digit()))
+            || parts.account == "cloudfront";
+        // What can be a principal: the account's root, users and roles, role sessions and
+        // federated users. Not groups ("You cannot identify a user group as a principal"),
+        // policies or instance profiles.
+        let kind = parts.resource.split('/').next().unwrap_or("");
+        let kind_ok = match parts.service {
+            // `root` stands alone; a user or role has a name after the slash.
+            "iam" => match kind {
+                "root" => parts.resource == "root",
+                "user" | "role" => parts.resource.len() > kind.len() + 1,
+                _ => false,
+            },
+            "sts" => matches!(kind, "assumed-role" | "federated-user"),
+            _ => false,
+        };
+        return partition_ok && account_ok && parts.region.is_empty() && kind_ok;
     }
     // Unique ids: AIDA… (user), AROA… (role), AIPA… etc.: upper-case letters and digits.
     text.len() >= 16
