@@ -381,7 +381,17 @@ fn action_names(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
             continue;
         };
         let Some(service) = c.service(prefix) else {
-            if prefix != "*" {
+            if prefix.contains(['*', '?']) {
+                // A service prefix is matched literally (docs/semantics.md): a Deny with `*:*`
+                // denies nothing.
+                ctx.push(
+                    Code::UnknownService,
+                    Severity::Warning,
+                    loc(),
+                    format!("`{text}` has a wildcard service prefix, which names no service: the entry matches no action"),
+                    "write `*` for every action, or name the service (`s3:*`)",
+                );
+            } else {
                 let help = match did_you_mean(prefix, c.services().iter().map(|s| s.prefix())) {
                     Some(s) => format!(
                         "did you mean `{s}`? the action catalog ({}) has no service `{prefix}`",

@@ -449,3 +449,15 @@ fn resource_star_in_a_policy_attached_to_a_resource_means_that_resource() {
             .contains(&"RESOURCE_EXPOSURE")
     );
 }
+
+#[test]
+fn a_wildcard_service_prefix_is_reported() {
+    assert!(
+        identity(r#"{"Effect": "Deny", "Action": "*:*", "Resource": "*"}"#)
+            .contains(&"UNKNOWN_SERVICE")
+    );
+    assert!(
+        identity(r#"{"Effect": "Allow", "Action": "*:GetObject", "Resource": "*"}"#)
+            .contains(&"UNKNOWN_SERVICE")
+    );
+}
