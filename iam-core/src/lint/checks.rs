@@ -34,6 +34,9 @@ pub(crate) struct Facts {
     /// of them an administrator's (`AdministratorAccess`, `IAMFullAccess`, …): attaching those
     /// is the escalation itself.
     pub attaches_harmless_policies_only: bool,
+    /// Every resource is the caller's own user (`arn:aws:iam::*:user/${aws:username}`): what it
+    /// grants on users it grants on the caller only.
+    pub own_user_only: bool,
 }
 
 /// AWS-managed policies that grant IAM or every service: attaching one is an escalation.
@@ -126,6 +129,13 @@ pub(crate) fn analyse(policy: &Policy, c: &Catalog) -> Vec<Facts> {
                 impossible: impossible(&st),
                 aws_managed_policies_only: resources_managed || policy_arn_limited,
                 attaches_harmless_policies_only: attaches_harmless,
+                own_user_only: st.resource().is_some_and(|r| {
+                    !r.is_negated()
+                        && r.values().all(|v| {
+                            v.contains(":user/")
+                                && v.to_ascii_lowercase().ends_with("/${aws:username}")
+                        })
+                }),
             }
         })
         .collect()

@@ -128,12 +128,21 @@ const ATTACH_POLICY_ACTIONS: &[&str] = &[
     "iam:AttachRolePolicy",
 ];
 
-/// How a relevant action's escalation depends on the policies it acts on.
+/// Actions whose escalation needs them to act on another user: on the caller's own user
+/// (`user/${aws:username}`, AWS's "manage your own credentials" policy) they escalate nothing.
+const OTHER_USER_ACTIONS: &[&str] = &[
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+];
+
+/// How a relevant action's escalation depends on what it acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum OnPolicies {
     No,
     Edits,
     Attaches,
+    OtherUsers,
 }
 
 /// What a set of statements effectively allows: for each action, the first statement granting it.
@@ -160,6 +169,8 @@ fn grants(c: &Catalog, policies: &[(usize, &Policy, &[Facts])], denied: &ActionS
                 .any(|p| p.eq_ignore_ascii_case(a))
             {
                 OnPolicies::Attaches
+            } else if OTHER_USER_ACTIONS.iter().any(|p| p.eq_ignore_ascii_case(a)) {
+                OnPolicies::OtherUsers
             } else {
                 OnPolicies::No
             }
@@ -185,6 +196,7 @@ fn grants(c: &Catalog, policies: &[(usize, &Policy, &[Facts])], denied: &ActionS
                 let exempt = match on_policies {
                     OnPolicies::Edits => f.aws_managed_policies_only,
                     OnPolicies::Attaches => f.attaches_harmless_policies_only,
+                    OnPolicies::OtherUsers => f.own_user_only,
                     OnPolicies::No => false,
                 };
                 if exempt {

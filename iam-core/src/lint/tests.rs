@@ -461,3 +461,16 @@ fn a_wildcard_service_prefix_is_reported() {
             .contains(&"UNKNOWN_SERVICE")
     );
 }
+
+#[test]
+fn managing_ones_own_credentials_is_not_escalation() {
+    let keys = |resource: &str| {
+        identity(&format!(
+            r#"{{"Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:CreateLoginProfile"], "Resource": "{resource}"}}"#
+        ))
+        .contains(&"PRIVILEGE_ESCALATION")
+    };
+    assert!(!keys("arn:aws:iam::*:user/${aws:username}"));
+    assert!(keys("arn:aws:iam::*:user/*"));
+    assert!(keys("*"));
+}
