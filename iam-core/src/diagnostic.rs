@@ -207,6 +207,9 @@ codes! {
     AllowWithNotResource = "ALLOW_WITH_NOT_RESOURCE",
     /// A resource policy that allows everyone without a limiting condition.
     PublicAccess = "PUBLIC_ACCESS",
+    /// A role trust policy for GitHub Actions' OIDC provider that does not limit which
+    /// repositories (`token.actions.githubusercontent.com:sub`) may assume the role.
+    MissingGithubRepoConditionKey = "MISSING_GITHUB_REPO_CONDITION_KEY",
     /// `Allow` with `NotPrincipal`.
     AllowWithNotPrincipal = "ALLOW_WITH_NOT_PRINCIPAL",
     /// `Deny` with `NotPrincipal`: fragile, and it denies every principal with a boundary.

@@ -701,6 +701,47 @@ fn resources(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
     }
 }
 
+/// MISSING_GITHUB_REPO_CONDITION_KEY: a grant to GitHub Actions' OIDC provider must say which
+/// repositories, with a positive condition on `token.actions.githubusercontent.com:sub` whose
+/// values name one (not `*` or `repo:*`); otherwise any workflow on GitHub can assume the role.
+fn github_repo_condition(
+    ctx: &mut Ctx<'_>,
+    st: &Statement<'_>,
+    p: &crate::model::PrincipalElement<'_>,
+) {
+    const PROVIDER: &str = "token.actions.githubusercontent.com";
+    let github = p.entries().iter().any(|(k, v, _)| {
+        matches!(k, PrincipalKind::Federated)
+            && (*v == PROVIDER || v.ends_with(&format!("oidc-provider/{PROVIDER}")))
+    });
+    if !github {
+        return;
+    }
+    let sub = format!("{PROVIDER}:sub");
+    let limited = st.conditions().any(|c| {
+        let op = c.operator();
+        c.key().eq_ignore_ascii_case(&sub)
+            && !op.base().is_negated()
+            && !op.if_exists()
+            && op.qualifier() != Some(SetQualifier::ForAllValues)
+            && c.values().all(|v| {
+                // `repo:owner/name:…`: the repository part must not be all wildcards.
+                let repo = v.as_str().strip_prefix("repo:").unwrap_or(v.as_str());
+                let owner = repo.split('/').next().unwrap_or("");
+                !owner.is_empty() && !owner.contains(['*', '?'])
+            })
+    });
+    if !limited {
+        ctx.push(
+            Code::MissingGithubRepoConditionKey,
+            Severity::SecurityWarning,
+            p.location(),
+            "the role trusts GitHub Actions without a condition on `token.actions.githubusercontent.com:sub`: any repository's workflow can assume it".into(),
+            "add `\"StringLike\": {\"token.actions.githubusercontent.com:sub\": \"repo:OWNER/REPO:*\"}` naming your repositories",
+        );
+    }
+}
+
 /// PUBLIC_ACCESS, ALLOW_WITH_NOT_PRINCIPAL, DENY_WITH_NOT_PRINCIPAL.
 fn principals(ctx: &mut Ctx<'_>, st: &Statement<'_>, ty: PolicyType) {
     let Some(p) = st.principal() else { return };
@@ -728,6 +769,7 @@ fn principals(ctx: &mut Ctx<'_>, st: &Statement<'_>, ty: PolicyType) {
     if st.effect() != Effect::Allow {
         return;
     }
+    github_repo_condition(ctx, st, &p);
     let everyone = p
         .entries()
         .iter()

@@ -474,3 +474,22 @@ fn managing_ones_own_credentials_is_not_escalation() {
     assert!(keys("arn:aws:iam::*:user/*"));
     assert!(keys("*"));
 }
+
+#[test]
+fn github_actions_trust_needs_a_repository_condition() {
+    let trust = |condition: &str| {
+        codes(
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+                "Principal": {{"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}},
+                "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {condition}}}]}}"#
+            ),
+            PolicyType::Trust,
+        )
+        .contains(&"MISSING_GITHUB_REPO_CONDITION_KEY")
+    };
+    assert!(trust(r#"{"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#));
+    assert!(trust(r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}"#));
+    assert!(trust(r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "*"}}"#));
+    assert!(!trust(r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/app:*"}}"#));
+}
