@@ -488,8 +488,16 @@ fn github_actions_trust_needs_a_repository_condition() {
         )
         .contains(&"MISSING_GITHUB_REPO_CONDITION_KEY")
     };
-    assert!(trust(r#"{"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#));
-    assert!(trust(r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}"#));
-    assert!(trust(r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "*"}}"#));
-    assert!(!trust(r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/app:*"}}"#));
+    assert!(trust(
+        r#"{"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#
+    ));
+    assert!(trust(
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}"#
+    ));
+    assert!(trust(
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "*"}}"#
+    ));
+    assert!(!trust(
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/app:*"}}"#
+    ));
 }
