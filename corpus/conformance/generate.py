@@ -392,6 +392,13 @@ def variable_cases():
     out.append(case("variable in a condition value: different tags", {"identity": [tag]},
                     {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
                      "context": {"s3:ExistingObjectTag/team": "dev", "aws:PrincipalTag/team": "ops"}}, IDENY))
+    tls = {"identity": [ALLOW_ALL, policy(deny("*", "*", Condition={"Bool": {"aws:SecureTransport": "${aws:PrincipalTag/tls}"}}))]}
+    out.append(case("Bool with a variable: the tag's value differs", tls,
+                    {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+                     "context": {"aws:SecureTransport": "true", "aws:PrincipalTag/tls": "false"}}, ALLOW))
+    out.append(case("Bool with a variable: the tag's value is the same in another case", tls,
+                    {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+                     "context": {"aws:SecureTransport": "true", "aws:PrincipalTag/tls": "TRUE"}}, EDENY))
     out.append(case("variable without a value never matches a positive operator", {"identity": [tag]},
                     {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
                      "context": {"s3:ExistingObjectTag/team": "dev"}}, IDENY))

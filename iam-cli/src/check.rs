@@ -200,19 +200,18 @@ pub fn run(args: Args, mode: Mode) -> ExitCode {
         texts.push(text);
     }
     progress.finish();
-    // The principal's policies are those that grant: SCPs, boundaries and RCPs grant nothing,
-    // so they take no part (docs/checks.md).
-    let granting: Vec<&(usize, Policy)> = parsed
-        .iter()
-        .filter(|(ri, _)| {
-            reports
-                .get(*ri)
-                .is_some_and(|r| r.policy_type.is_some_and(PolicyType::grants))
-        })
-        .collect();
+    // The principal's grants come from the policies that grant; SCPs, boundaries and RCPs grant
+    // nothing, but their Denies still take actions away (docs/checks.md).
+    type Parsed<'a> = Vec<&'a (usize, Policy)>;
+    let (granting, limits): (Parsed<'_>, Parsed<'_>) = parsed.iter().partition(|(ri, _)| {
+        reports
+            .get(*ri)
+            .is_some_and(|r| r.policy_type.is_some_and(PolicyType::grants))
+    });
     if mode == Mode::Lint && args.as_principal && granting.len() > 1 {
         let policies: Vec<&Policy> = granting.iter().map(|(_, p)| p).collect();
-        for (pi, d) in iam_core::lint::lint_set(&policies) {
+        let limits: Vec<&Policy> = limits.iter().map(|(_, p)| p).collect();
+        for (pi, d) in iam_core::lint::lint_set_limited(&policies, &limits) {
             if let Some((ri, _)) = granting.get(pi) {
                 if let Some(r) = reports.get_mut(*ri) {
                     r.diagnostics.push(d);

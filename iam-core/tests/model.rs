@@ -202,6 +202,8 @@ fn only_accounts_users_roles_and_sessions_are_aws_principals() {
         "arn:aws:iam::123456789012:instance-profile/x",
         "arn:aws:iam::12345:root",
         "arn:aws:iam::123456789012:user/",
+        "arn:aws:sts::123456789012:assumed-role/x",
+        "arn:aws:sts::123456789012:federated-user",
     ] {
         assert_eq!(check(bad), Some("INVALID_PRINCIPAL_FORMAT"), "{bad}");
     }

@@ -243,6 +243,9 @@ def test_evaluate_many_dicts_are_checked_and_keep_now():
         ps.evaluate_many([{"principal": ALICE, "action": "s3:GetObject", "resourceAccount": "222233334444"}])
     with pytest.raises(RequestError):
         ps.evaluate_many(["not a request"])
+    with pytest.raises(RequestError) as missing:
+        ps.evaluate_many([{"action": "s3:GetObject"}])
+    assert missing.value.field == "principal"
 
 
 def test_pandas_missing_values_are_absent_and_other_columns_kept():

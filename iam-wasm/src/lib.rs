@@ -312,7 +312,7 @@ thread_local! {
 /// Reads a request: JSON text, or a plain object. A plain object of the usual shape takes the
 /// fast path (written flat into memory by `js/request.js`, no JSON); anything else, and anything
 /// the fast path cannot take, goes through `JSON.stringify` and the core's JSON reader, which
-/// reports problems with their location. With `keys` (a JS `Set` made by [`PolicySet`] from
+/// reports problems with their location. With `keys` (the JS `Map` made by [`PolicySet`] from
 /// its [`relevant_context_keys`](iam_core::eval::PolicySet::relevant_context_keys); or `null`),
 /// the fast path leaves out context keys no decision of that set depends on.
 fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {

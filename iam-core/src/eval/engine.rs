@@ -484,9 +484,23 @@ fn positive_match(
         CondValue::NoMatch => Ok(false),
         // An unresolvable variable matches nothing ("effectively null").
         CondValue::Str(g) => Ok(match base {
-            // A `Bool` value with a policy variable (compile.rs): `true`/`false` in any case.
-            B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase | B::Bool => {
+            B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => {
                 g.eq_ignore_case(x.as_str(), vars).unwrap_or(false)
+            }
+            // A `Bool` value with a policy variable (compile.rs): both sides read as booleans;
+            // either unreadable is a value that cannot be read, like a plain `Bool`'s.
+            B::Bool => {
+                let Some(want) = x.boolean() else {
+                    return Err("a context value is not `true` or `false`");
+                };
+                match g.resolve_literal(vars) {
+                    // An unresolvable variable matches nothing ("effectively null").
+                    None => false,
+                    Some(text) => match crate::values::parse_bool(&text) {
+                        Some(b) => b == want,
+                        None => return Err("a policy variable's value is not `true` or `false`"),
+                    },
+                }
             }
             _ => g.matches(x.as_str(), vars).unwrap_or(false),
         }),
@@ -680,7 +694,7 @@ fn service_linked_role(req: &Request) -> bool {
 
 /// Whether SCPs apply to the caller: principals of member accounts, but not service-linked roles,
 /// service principals or anonymous callers.
-fn scps_apply(req: &Request) -> bool {
+pub(crate) fn scps_apply(req: &Request) -> bool {
     match req.caller() {
         Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => false,
         _ => !service_linked_role(req),
@@ -690,7 +704,7 @@ fn scps_apply(req: &Request) -> bool {
 /// Whether RCPs apply: to every caller, root users and anonymous callers included, except
 /// service-linked roles ("RCPs do not apply to calls made by service-linked roles"); and they do
 /// not affect `kms:RetireGrant` (AWS Organizations, "Resource control policies").
-fn rcps_apply(req: &Request) -> bool {
+pub(crate) fn rcps_apply(req: &Request) -> bool {
     !service_linked_role(req) && !same(req.action_lower().as_bytes(), b"kms:retiregrant")
 }
 

@@ -502,9 +502,15 @@ pub(crate) fn evaluate(set: &PolicySet, req: &Request, trace: bool) -> Evaluatio
         let mut one = Recorder::default();
         let single = req.clone().only_resource(r);
         let o = engine::decide(set, &single, &mut one, |_, _| {});
+        // SCPs and RCPs that do not apply to the caller (service-linked roles, …) limit nothing.
+        let applies = |l: Layer| match l {
+            Layer::Scp(_) => engine::scps_apply(&single),
+            Layer::Rcp(_) => engine::rcps_apply(&single),
+            _ => true,
+        };
         for l in set.layers() {
             let (a, d) = one.current.get(&l).copied().unwrap_or_default();
-            if !a {
+            if !a && applies(l) {
                 layer_allowed.insert(l, false);
             }
             if d {

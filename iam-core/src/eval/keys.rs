@@ -219,7 +219,11 @@ impl Collector {
                     c.key(),
                     Some((KeyType::from_family(family), op.qualifier().is_some())),
                 );
-                let substitutes = matches!(family, OperatorFamily::String | OperatorFamily::Arn);
+                // The operators that take policy variables (compile.rs: String, ARN and Bool).
+                let substitutes = matches!(
+                    family,
+                    OperatorFamily::String | OperatorFamily::Arn | OperatorFamily::Bool
+                );
                 if variables && substitutes {
                     for v in c.values() {
                         self.add_variables(v.as_str());

@@ -759,7 +759,7 @@ fn principals(ctx: &mut Ctx<'_>, st: &Statement<'_>, ty: PolicyType) {
             Effect::Deny => (
                 Code::DenyWithNotPrincipal,
                 Severity::Warning,
-                "`Deny` with `NotPrincipal` is fragile: it denies every principal with a permissions boundary, and sessions unless their role and account are listed",
+                "`Deny` with `NotPrincipal` is fragile: it denies every principal with a permissions boundary, a user unless its account is listed too, and a role session unless its account, role and session are all listed",
                 "use `Principal: \"*\"` with an `ArnNotEquals`/`StringNotEquals` condition on `aws:PrincipalArn` or `aws:PrincipalAccount`",
             ),
         };

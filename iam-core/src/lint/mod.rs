@@ -64,11 +64,21 @@ pub fn check(policy: &Policy, policy_type: PolicyType) -> Vec<Diagnostic> {
 /// whose actions are granted by different policies (each policy's own findings come from
 /// [`lint`]). Returns `(index of the policy the finding is located in, finding)`.
 pub fn lint_set(policies: &[&Policy]) -> Vec<(usize, Diagnostic)> {
+    lint_set_limited(policies, &[])
+}
+
+/// [`lint_set`] for a principal that also has policies granting nothing (SCPs, a permissions
+/// boundary, RCPs): their Denies to everyone on every resource still take actions away. Findings
+/// are for `policies` only.
+pub fn lint_set_limited(policies: &[&Policy], limits: &[&Policy]) -> Vec<(usize, Diagnostic)> {
     let c = catalog();
     let all: Vec<_> = policies.iter().map(|p| checks::analyse(p, c)).collect();
     let mut denied = ActionSet::new(c.len());
     for facts in &all {
         denied.insert_all(&checks::denied_everywhere(facts, c));
+    }
+    for p in limits {
+        denied.insert_all(&checks::denied_everywhere(&checks::analyse(p, c), c));
     }
     escalation::check_set(policies, &all, &denied, c)
 }

@@ -82,10 +82,12 @@ const PRINCIPAL_LIMITING_KEYS: &[&str] = &[
 /// `arn:aws:iam::*:*`, `*:*`), or an address range as wide as a whole half of the address
 /// space or more (`/0`, `/1`).
 fn limits_nothing(value: &str) -> bool {
-    let wide_range = value
-        .rsplit_once('/')
-        .and_then(|(_, bits)| bits.parse::<u8>().ok())
-        .is_some_and(|bits| bits <= 1);
+    // An address range (it parses as one; an ARN ending in `/1` is a name, not a range).
+    let wide_range = crate::values::parse_ip_network(value).is_some()
+        && value
+            .rsplit_once('/')
+            .and_then(|(_, bits)| bits.parse::<u8>().ok())
+            .is_some_and(|bits| bits <= 1);
     // What is left when the wildcards and the fixed parts every value of the key has (ARN
     // field names and separators, an organization id's `o-`) are taken out.
     let fixed = [

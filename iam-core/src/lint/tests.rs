@@ -430,6 +430,10 @@ fn conditions_that_limit_nobody_leave_access_public() {
     assert!(!public(
         r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}"#
     ));
+    // A name ending in `/1` is not an address range.
+    assert!(!public(
+        r#"{"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/1"}}"#
+    ));
 }
 
 #[test]

@@ -642,7 +642,15 @@ fn aws_principal_ok(text: &str) -> bool {
                 "user" | "role" => parts.resource.len() > kind.len() + 1,
                 _ => false,
             },
-            "sts" => matches!(kind, "assumed-role" | "federated-user"),
+            // `assumed-role/ROLE/SESSION`, `federated-user/NAME`.
+            "sts" => {
+                let parts: Vec<&str> = parts.resource.split('/').collect();
+                match kind {
+                    "assumed-role" => parts.len() == 3 && parts.iter().all(|p| !p.is_empty()),
+                    "federated-user" => parts.len() == 2 && parts.iter().all(|p| !p.is_empty()),
+                    _ => false,
+                }
+            }
             _ => false,
         };
         return partition_ok && account_ok && parts.region.is_empty() && kind_ok;

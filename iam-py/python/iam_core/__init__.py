@@ -256,7 +256,11 @@ def _clean(row: Mapping[str, Any]) -> Dict[str, Any]:
         if k not in _REQUEST_KEYS:
             hint = f" (did you mean '{_CAMEL[k]}'?)" if k in _CAMEL else ""
             raise RequestError(f"{k}: not a request field{hint}; the fields are {', '.join(_REQUEST_KEYS)}", str(k))
-    return {k: v for k, v in row.items() if v is not None}
+    out = {k: v for k, v in row.items() if v is not None}
+    for required in ("principal", "action"):
+        if required not in out:
+            raise RequestError(f"{required}: a request needs a principal and an action", required)
+    return out
 
 
 def _missing(pd: Any, value: Any) -> bool:
