@@ -493,13 +493,16 @@ fn positive_match(
                 let Some(want) = x.boolean() else {
                     return Err("a context value is not `true` or `false`");
                 };
-                match g.resolve_literal(vars) {
+                // Compared without building the resolved text (no allocation).
+                match (
+                    g.eq_ignore_case("true", vars),
+                    g.eq_ignore_case("false", vars),
+                ) {
                     // An unresolvable variable matches nothing ("effectively null").
-                    None => false,
-                    Some(text) => match crate::values::parse_bool(&text) {
-                        Some(b) => b == want,
-                        None => return Err("a policy variable's value is not `true` or `false`"),
-                    },
+                    (None, _) | (_, None) => false,
+                    (Some(true), _) => want,
+                    (_, Some(true)) => !want,
+                    _ => return Err("a policy variable's value is not `true` or `false`"),
                 }
             }
             _ => g.matches(x.as_str(), vars).unwrap_or(false),

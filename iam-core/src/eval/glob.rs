@@ -167,23 +167,6 @@ impl Glob {
         Some(lhs.eq(text.chars().flat_map(char::to_lowercase)))
     }
 
-    /// The text of a wildcard-free pattern with its variables resolved; `None` when a variable
-    /// has no value (or the pattern has wildcards).
-    pub(crate) fn resolve_literal(&self, r: &dyn Resolve) -> Option<String> {
-        let [seg] = self.segments.as_slice() else {
-            return None;
-        };
-        let mut out = String::new();
-        for atom in seg {
-            match atom {
-                Atom::Text(t) => out.push_str(t),
-                Atom::Any => return None,
-                Atom::Var(v) => out.push_str(r.resolve(v)?),
-            }
-        }
-        Some(out)
-    }
-
     /// The variables of the pattern.
     pub(crate) fn vars(&self) -> impl Iterator<Item = &VarRef> {
         self.segments.iter().flatten().filter_map(|a| match a {
