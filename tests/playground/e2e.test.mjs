@@ -184,6 +184,7 @@ test("the playground decides, marks, explains, shares, and never talks to a serv
   await waitDecision(page, "implicitDeny");
   assert.match(await page.textContent("#decision"), /SCP level 2/);
 
+
   // Share: the link carries the whole state; opening it restores the same page.
   await page.click("#share");
   await page.waitForFunction(() => document.querySelector("#share-link").value.includes("#s="));
@@ -191,6 +192,13 @@ test("the playground decides, marks, explains, shares, and never talks to a serv
   await waitDecision(levels, "implicitDeny");
   assert.equal(await levels.locator('#tabs button[data-layer="scp#2"]').count(), 1);
   await levels.close();
+  // A level added after closing a middle one still goes last (levels are root first).
+  await page.click('#tabs button[data-add="scp"]');
+  await page.click('#tabs button[data-close="scp#2"]');
+  await page.click('#tabs button[data-add="scp"]');
+  const scpTabs = await page.$$eval('#tabs button[role="tab"]', (bs) =>
+    bs.map((b) => b.dataset.layer).filter((k) => k.startsWith("scp")));
+  assert.deepEqual(scpTabs, ["scp", "scp#3", "scp#4"]);
   await chooseExample(page, "Guide: least privilege");
   await waitDecision(page, "allow");
   await setPolicy(page, edited);

@@ -238,10 +238,14 @@ function renderTabs() {
   $("layer-hint").textContent = kind(active).hint + " Leave a tab empty to leave that policy out of the decision.";
 }
 
-/** Opens another tab of a kind (an identity policy, an SCP or RCP level) and shows it. */
+/**
+ * Opens another tab of a kind (an identity policy, an SCP or RCP level) after the last one, and
+ * shows it. (After the last: SCP and RCP tabs are levels, root first, so a new one never lands
+ * between existing levels.)
+ */
 function addTab(id) {
-  let n = 2;
-  while (tabs.includes(`${id}#${n}`)) n++;
+  const numbers = tabs.filter((t) => kindOf(t) === id).map((t) => Number(t.split("#")[1] ?? 1));
+  const n = Math.max(1, ...numbers) + 1;
   if (n > 99) return;
   const key = `${id}#${n}`;
   states[key] = newState("", schedule);
