@@ -6,7 +6,12 @@
 // @cedar-policy/cedar-wasm (Apache-2.0; installed in bench/js, never linked) in this same
 // process: `statefulIsAuthorized` on a pre-parsed policy set, its fastest call.
 //
-// usage: node wasm-bench.mjs WORKLOAD.json [--seconds S]
+// With --turns it measures the first figure alone, one round per line read from stdin (the line
+// is the round's length in seconds), writing each round's nanoseconds per call as a line:
+// eval-bench alternates these rounds with native ones, so that both sides are timed in the same
+// stretches of a shared machine's load.
+//
+// usage: node wasm-bench.mjs WORKLOAD.json [--seconds S] [--turns]
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -32,27 +37,46 @@ const prepared = objects.map((r) => {
   return p.request
 })
 
+// One timed round of `f` for `seconds`, calls numbered from `from`: `[ns per call, calls]`.
+function round(f, seconds, from) {
+  const limit = BigInt(Math.round(seconds * 1e9))
+  const start = process.hrtime.bigint()
+  let n = from
+  let elapsed = 0n
+  while (elapsed < limit) {
+    for (let j = 0; j < 1000; j++) f(n++)
+    elapsed = process.hrtime.bigint() - start
+  }
+  return [Number(elapsed) / (n - from), n - from]
+}
+
 // Nanoseconds per call of the fastest of five rounds, as eval-bench measures the native side.
 function measure(f) {
   for (let i = 0; i < 10000; i++) f(i)
   let n = 0
   let best = Infinity
-  const limit = BigInt(Math.round((seconds / 5) * 1e9))
-  for (let round = 0; round < 5; round++) {
-    const start = process.hrtime.bigint()
-    const first = n
-    let elapsed = 0n
-    while (elapsed < limit) {
-      for (let j = 0; j < 1000; j++) f(n++)
-      elapsed = process.hrtime.bigint() - start
-    }
-    best = Math.min(best, Number(elapsed) / (n - first))
+  for (let r = 0; r < 5; r++) {
+    const [ns, calls] = round(f, seconds / 5, n)
+    n += calls
+    best = Math.min(best, ns)
   }
   return best
 }
 
 let sink = 0
-const preparedNs = measure((i) => { sink += set.decidePrepared(prepared[i % prepared.length]).length })
+const decidePrepared = (i) => { sink += set.decidePrepared(prepared[i % prepared.length]).length }
+const preparedNs = measure(decidePrepared)
+if (process.argv.includes('--turns')) {
+  const { createInterface } = await import('node:readline')
+  const f = decidePrepared
+  let n = 0
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [ns, calls] = round(f, Number(line), n)
+    n += calls
+    process.stdout.write(`${ns}\n`)
+  }
+  process.exit(sink > 0 ? 0 : 1)
+}
 const objectNs = measure((i) => { sink += set.decide(objects[i % objects.length], now).length })
 const stringNs = measure((i) => { sink += set.decide(strings[i % strings.length], now).length })
 const decisions = prepared.map((r) => set.decidePrepared(r))
