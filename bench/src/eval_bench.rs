@@ -430,7 +430,12 @@ fn main() {
                         r[3 * r.len() / 4]
                     ),
                 ),
-                None => (m.ns, prepared, prepared / m.ns, "fastest rounds".to_string()),
+                None => (
+                    m.ns,
+                    prepared,
+                    prepared / m.ns,
+                    "fastest rounds".to_string(),
+                ),
             };
             println!(
                 "{:<40} {:>14.0} {:>10.1} {:>8} {:>16} {:>10} {:>9}",

@@ -87,6 +87,13 @@ impl ArnCuts {
     pub(crate) fn parts(self, text: &str) -> Option<ArnParts<'_>> {
         ArnParts::at(text.get(4..)?, self.0.map(|x| x as usize))
     }
+
+    /// The account field of `text` alone (what [`parts`](Self::parts) would answer as
+    /// `account`), without cutting the other fields.
+    pub(crate) fn account(self, text: &str) -> Option<&str> {
+        let [_, _, c, d] = self.0.map(|x| x as usize);
+        text.get(4..)?.get(c + 1..d)
+    }
 }
 
 /// Why a resource string is not an acceptable ARN.

@@ -2,7 +2,7 @@
 //! condition values pre-parsed by operator family, and statements indexed by service and action.
 
 use super::bytes::same;
-use super::glob::{Glob, GlobSyntax};
+use super::glob::{Glob, GlobSyntax, NoVars};
 use crate::model::condition::{BaseOperator, ConditionOperator, OperatorFamily};
 use crate::model::{Effect, Policy, PrincipalKind, Statement};
 use crate::values::{self, Instant};
@@ -140,7 +140,10 @@ pub(crate) struct CompiledStatement {
 #[derive(Debug, Clone, Default)]
 struct ServiceIndex {
     exact: NameMap<Vec<u32>>,
-    patterns: Vec<u32>,
+    /// Statements with a wildcard name for this service, each with every name pattern it has for
+    /// the service (so a candidate's actions are tested here, without the statement's other
+    /// services).
+    patterns: Vec<(u32, Vec<Glob>)>,
 }
 
 /// A map from the short names a decision looks up (a service prefix, then an action name): a
@@ -244,7 +247,7 @@ impl CompiledPolicy {
                     _ => None,
                 });
                 if names.clone().any(|g| g.as_literal().is_none()) {
-                    entry.patterns.push(i);
+                    entry.patterns.push((i, names.cloned().collect()));
                 } else {
                     for name in names {
                         match entry.exact.entry(name.as_literal().unwrap_or("")) {
@@ -253,7 +256,7 @@ impl CompiledPolicy {
                                     list.push(i);
                                 }
                             }
-                            None => entry.patterns.push(i),
+                            None => entry.patterns.push((i, vec![name.clone()])),
                         }
                     }
                 }
@@ -278,17 +281,20 @@ impl CompiledPolicy {
         &self.source
     }
 
-    /// Calls `f` with every statement that may apply to the (lower-cased) service and action name: those naming its
-    /// service (by exact action or pattern) and those matching every service. No allocation.
-    /// Calls `f(statement, matched)` for every statement whose actions may match: `matched` is
-    /// true when the index already shows that one of its action names is exactly this action.
+    /// Calls `f(statement, matched)` for every statement whose actions may match the
+    /// (lower-cased) service and action name: those naming its service (by exact name or
+    /// pattern) and those matching every service. `matched` is true when the index has already
+    /// found one of the statement's action names to match; statements whose name patterns for
+    /// the service all fail are not visited. No allocation.
     pub(crate) fn for_candidates(&self, service: &str, name: &str, mut f: impl FnMut(u32, bool)) {
         for &i in &self.any_service {
             f(i, false);
         }
         if let Some(idx) = self.by_service.get(service) {
-            for &i in &idx.patterns {
-                f(i, false);
+            for (i, names) in &idx.patterns {
+                if names.iter().any(|g| g.matches(name, &NoVars) == Some(true)) {
+                    f(*i, true);
+                }
             }
             if let Some(list) = idx.exact.get(name) {
                 for &i in list {

@@ -13,7 +13,7 @@ use super::glob::{Glob, NoVars, Resolve};
 use super::request::{Caller, ContextValue, Request, Scalar};
 use super::variables::VarRef;
 use super::{Decision, Layer, Outcome, PolicySet, StatementId};
-use crate::arn::ArnParts;
+use crate::arn::{ArnCuts, ArnParts};
 use crate::model::condition::{BaseOperator, OperatorFamily, SetQualifier};
 use crate::model::Effect;
 
@@ -73,7 +73,10 @@ impl StatementMatch {
 pub(crate) struct Query<'r> {
     pub req: &'r Request,
     pub resource: &'r str,
-    pub parts: Option<ArnParts<'r>>,
+    /// Where `resource` is cut into ARN fields (`None`: not an ARN). The fields themselves are
+    /// cut only when a check needs them: most statements compare the plain-text head of their
+    /// patterns with the resource's text instead.
+    pub cuts: Option<ArnCuts>,
     pub has_boundary: bool,
 }
 
@@ -91,9 +94,17 @@ impl Resolve for CtxVars<'_> {
     }
 }
 
-impl Query<'_> {
+impl<'r> Query<'r> {
     fn vars(&self) -> CtxVars<'_> {
         CtxVars(self.req)
+    }
+    /// The resource's ARN fields, if it is an ARN.
+    pub(crate) fn parts(&self) -> Option<ArnParts<'r>> {
+        self.cuts.and_then(|c| c.parts(self.resource))
+    }
+    /// The resource ARN's account field, if it is an ARN.
+    fn arn_account(&self) -> Option<&'r str> {
+        self.cuts.and_then(|c| c.account(self.resource))
     }
 }
 
@@ -150,7 +161,7 @@ fn resource_matches(st: &CompiledStatement, q: &Query<'_>) -> Option<bool> {
                 fields,
                 resource,
                 prefix,
-            } => match &q.parts {
+            } => match q.cuts {
                 // The five fields are plain text: the resource's text must start with them.
                 Some(_) if prefix.is_some() => {
                     match prefix.as_deref().and_then(|p| strip_prefix(q.resource, p)) {
@@ -158,7 +169,10 @@ fn resource_matches(st: &CompiledStatement, q: &Query<'_>) -> Option<bool> {
                         None => Some(false),
                     }
                 }
-                Some(parts) => arn_matches(fields, resource, parts, &vars),
+                Some(_) => match q.parts() {
+                    Some(parts) => arn_matches(fields, resource, &parts, &vars),
+                    None => Some(false),
+                },
                 // `*` (wildcard-only actions) and non-ARN resources match only `*`.
                 None => Some(false),
             },
@@ -666,10 +680,10 @@ fn always_allowed(action_lower: &str) -> bool {
 
 /// Whether the resource-based policy must itself allow, even in the same account: role trust
 /// policies (`sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity`) and KMS key policies.
-pub(crate) fn requires_resource_policy(action_lower: &str, parts: Option<&ArnParts<'_>>) -> bool {
-    let key = parts
-        .is_some_and(|p| same(p.service.as_bytes(), b"kms") && starts_with(p.resource, "key/"));
-    (starts_with(action_lower, "kms:") && key)
+fn requires_resource_policy(action_lower: &str, q: &Query<'_>) -> bool {
+    let key =
+        |p: ArnParts<'_>| same(p.service.as_bytes(), b"kms") && starts_with(p.resource, "key/");
+    (starts_with(action_lower, "kms:") && q.parts().is_some_and(key))
         || starts_with(action_lower, "sts:assumerole")
         // Passing session tags or a source identity needs the role trust policy's grant too
         // ("Permissions required to add session tags"; "Monitor and control actions taken with
@@ -834,12 +848,12 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
     let deny_at = |layer: Layer| Outcome::new(Decision::ImplicitDeny, None, Some(layer));
     let same_account = match (
         req.caller_account(),
-        req.resource_account_of(q.parts.as_ref()),
+        req.resource_account_of(q.arn_account()),
     ) {
         (Some(a), Some(b)) => same(a.as_bytes(), b.as_bytes()),
         _ => true,
     };
-    let needs_rp = requires_resource_policy(req.action_lower(), q.parts.as_ref());
+    let needs_rp = requires_resource_policy(req.action_lower(), q);
     match req.caller() {
         // Callers without identity policies get access only from the resource policy.
         Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => {
@@ -917,7 +931,7 @@ pub(crate) fn decide<O: Observer>(
         let q = Query {
             req,
             resource,
-            parts: req.resource_parts(index, resource),
+            cuts: req.resource_cuts(index, resource),
             has_boundary: set.boundary.is_some(),
         };
         let o = decide_resource(set, &q, obs);

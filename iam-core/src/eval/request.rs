@@ -689,11 +689,12 @@ impl Request {
         self.resources.push(resource.into());
     }
 
-    /// The parts of resource `index` of [`resources`](Self::resources), whose text is `text`.
-    pub(crate) fn resource_parts<'t>(&self, index: usize, text: &'t str) -> Option<ArnParts<'t>> {
+    /// Where resource `index` of [`resources`](Self::resources), whose text is `text`, is cut
+    /// into ARN fields (`None`: not an ARN).
+    pub(crate) fn resource_cuts(&self, index: usize, text: &str) -> Option<crate::arn::ArnCuts> {
         match self.first_arn {
-            Some(cuts) if index == 0 => cuts.parts(text),
-            _ => ArnParts::parse(text),
+            Some(cuts) if index == 0 => Some(cuts),
+            _ => crate::arn::ArnCuts::of(text),
         }
     }
 
@@ -917,13 +918,13 @@ impl Request {
     /// The account of `resource`: the override, else the ARN's account field, else the caller's.
     pub(crate) fn resource_account_of<'a>(
         &'a self,
-        parts: Option<&ArnParts<'a>>,
+        arn_account: Option<&'a str>,
     ) -> Option<&'a str> {
         if let Some(a) = &self.resource_account {
             return Some(a);
         }
-        match parts {
-            Some(p) if !p.account.is_empty() => Some(p.account),
+        match arn_account {
+            Some(a) if !a.is_empty() => Some(a),
             _ => self.caller_account(),
         }
     }
