@@ -436,13 +436,39 @@ impl Catalog {
         })
     }
 
-    /// [`ActionCatalog::is_wildcard_only`](crate::eval::ActionCatalog::is_wildcard_only) for an
-    /// action already in lower case (`s3:getobject`): hash lookups with no copy of the name.
-    pub(crate) fn is_wildcard_only_lower(&self, action: &str) -> Option<bool> {
-        let (prefix, name) = action.split_once(':')?;
+    /// For an action already cut into its lower-cased service prefix and name (`s3`,
+    /// `getobject`): its global id (the one [`Action::id`] answers) and whether it is
+    /// wildcard-only ([`ActionCatalog::is_wildcard_only`](crate::eval::ActionCatalog::is_wildcard_only)).
+    /// Hash lookups with no copy of the name.
+    pub(crate) fn action_lower(&self, prefix: &str, name: &str) -> Option<(u32, bool)> {
         let service = self.services.get(*self.by_prefix.get(prefix)? as usize)?;
-        let data = service.actions.get(*service.by_name.get(name)? as usize)?;
-        Some(data.resource_types.is_empty())
+        let i = *service.by_name.get(name)?;
+        let data = service.actions.get(i as usize)?;
+        Some((service.first_id + i, data.resource_types.is_empty()))
+    }
+
+    /// The global id and lower-cased name of every action of a service, by its lower-cased
+    /// prefix (for indexes keyed by action id).
+    pub(crate) fn action_ids_lower(
+        &self,
+        prefix: &str,
+    ) -> Option<impl Iterator<Item = (u32, &str)>> {
+        let service = self.services.get(*self.by_prefix.get(prefix)? as usize)?;
+        Some(
+            service
+                .actions
+                .iter()
+                .zip(service.first_id..)
+                .map(|(a, id)| (id, &*a.lower)),
+        )
+    }
+
+    /// The number of actions of a service, by its lower-cased prefix (0 for an unknown one).
+    pub(crate) fn action_count_lower(&self, prefix: &str) -> usize {
+        self.by_prefix
+            .get(prefix)
+            .and_then(|&i| self.services.get(i as usize))
+            .map_or(0, |s| s.actions.len())
     }
 
     /// Every action an `Action` pattern matches (`*`, `s3:*`, `s3:Get*`, `iam:*AccessKey*`), in
@@ -782,9 +808,16 @@ mod tests {
         for a in c.services().iter().flat_map(Service::actions) {
             let full = a.full_name();
             let lower = full.to_ascii_lowercase();
+            let (prefix, name) = lower.split_once(':').unwrap();
             assert_eq!(
-                c.is_wildcard_only_lower(&lower),
-                Some(a.is_wildcard_only()),
+                c.action_lower(prefix, name),
+                Some((a.id() as u32, a.is_wildcard_only())),
+                "{full}"
+            );
+            assert!(
+                c.action_ids_lower(prefix)
+                    .unwrap()
+                    .any(|(id, n)| id as usize == a.id() && n == name),
                 "{full}"
             );
             assert_eq!(
@@ -795,9 +828,10 @@ mod tests {
             n += 1;
         }
         assert!(n > 10_000, "{n} actions");
-        assert_eq!(c.is_wildcard_only_lower("s3:nosuchaction"), None);
-        assert_eq!(c.is_wildcard_only_lower("nosuchservice:getobject"), None);
-        assert_eq!(c.is_wildcard_only_lower("s3getobject"), None);
+        assert_eq!(c.action_lower("s3", "nosuchaction"), None);
+        assert_eq!(c.action_lower("nosuchservice", "getobject"), None);
+        assert_eq!(c.action_count_lower("nosuchservice"), 0);
+        assert!(c.action_count_lower("s3") > 100);
     }
 
     #[test]

@@ -224,6 +224,30 @@ proptest! {
     }
 
     #[test]
+    fn requests_read_with_the_catalog_decide_as_the_full_scan_does(
+        s in setup(),
+        p in prop::sample::select(PRINCIPALS),
+        a in prop::sample::select(&[
+            "s3:GetObject", "S3:getobject", "s3:GetObjectAcl", "s3:ListBucket", "s3:PutObject",
+            "s3:NoSuchAction", "ec2:RunInstances", "ec2:DescribeInstances", "iam:PassRole",
+        ][..]),
+        r in prop::sample::select(RESOURCES),
+    ) {
+        // `for_principal` looks the action up in the catalog, so `decide` finds its statements
+        // through the per-action index; `Request::new` does not, and takes the per-service
+        // index; `evaluate` tests every statement.
+        let set = build(&s);
+        let mut indexed = Request::for_principal(Some(p), a).unwrap();
+        let mut plain = Request::new(p, a).unwrap();
+        if r != "*" {
+            indexed.add_resource(r);
+            plain.add_resource(r);
+        }
+        prop_assert_eq!(set.decide(&indexed).decision(), set.evaluate(&indexed, false).decision());
+        prop_assert_eq!(set.decide(&plain).decision(), set.evaluate(&plain, false).decision());
+    }
+
+    #[test]
     fn if_exists_with_the_key_present_is_the_plain_operator(
         op in prop::sample::select(&[
             "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase",

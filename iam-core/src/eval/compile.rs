@@ -207,6 +207,108 @@ pub struct CompiledPolicy {
     pub(crate) statements: Vec<CompiledStatement>,
     by_service: NameMap<ServiceIndex>,
     any_service: Vec<u32>,
+    /// The same index keyed by catalog action id (see [`ActionIndex`]), when the policy's
+    /// actions expand to few enough catalog actions.
+    by_action: Option<ActionIndex>,
+}
+
+/// For every catalog action some statement's `Action` names (exactly or by a pattern), the
+/// statements that name it: one integer lookup finds a request's candidates, with their actions
+/// already matched. Statements matching every service are not in it (they are visited for every
+/// request), nor are actions the catalog does not know (requests for them have no catalog id
+/// and take [`ServiceIndex`]).
+#[derive(Debug, Clone, Default)]
+struct ActionIndex {
+    /// Action id to `(start, len)` in `statements`.
+    by_id: HashMap<u32, (u32, u32)>,
+    statements: Vec<u32>,
+}
+
+impl ActionIndex {
+    /// Entries (action, statement) past which a policy keeps only the per-service index: the
+    /// table then costs more memory and compile time than its lookups save.
+    const MAX_ENTRIES: usize = 16_384;
+
+    /// The index of `statements` (those not matching every service), or `None` when it could
+    /// exceed [`Self::MAX_ENTRIES`] entries.
+    fn new(statements: &[CompiledStatement], any_service: &[u32]) -> Option<ActionIndex> {
+        let catalog = crate::catalog::catalog();
+        let mut everywhere = vec![false; statements.len()];
+        for &i in any_service {
+            if let Some(slot) = everywhere.get_mut(i as usize) {
+                *slot = true;
+            }
+        }
+        let indexed = |i: usize| !everywhere.get(i).copied().unwrap_or(true);
+        // An upper bound first, from the catalog's action counts, so that a large policy does
+        // not test its patterns against thousands of names only to give the table up.
+        let bound: usize = statements
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| indexed(*i))
+            .flat_map(|(_, st)| st.actions.iter())
+            .map(|a| match a {
+                ActionPattern::Service { service, name } => match name.as_literal() {
+                    Some(_) => 1,
+                    None => catalog.action_count_lower(service),
+                },
+                _ => 0,
+            })
+            .sum();
+        if bound > Self::MAX_ENTRIES {
+            return None;
+        }
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for (i, st) in statements.iter().enumerate() {
+            if !indexed(i) {
+                continue;
+            }
+            for a in &st.actions {
+                let ActionPattern::Service { service, name } = a else {
+                    continue;
+                };
+                match name.as_literal() {
+                    Some(n) => {
+                        if let Some((id, _)) = catalog.action_lower(service, n) {
+                            pairs.push((id, i as u32));
+                        }
+                    }
+                    None => {
+                        for (id, n) in catalog.action_ids_lower(service).into_iter().flatten() {
+                            if name.matches(n, &NoVars) == Some(true) {
+                                pairs.push((id, i as u32));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut index = ActionIndex {
+            by_id: HashMap::default(),
+            statements: Vec::with_capacity(pairs.len()),
+        };
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let start = index.statements.len() as u32;
+            index.statements.extend(group.iter().map(|&(_, st)| st));
+            if let Some(&(id, _)) = group.first() {
+                index.by_id.insert(id, (start, group.len() as u32));
+            }
+        }
+        Some(index)
+    }
+
+    /// The statements naming action `id`.
+    fn get(&self, id: u32) -> &[u32] {
+        match self.by_id.get(&id) {
+            Some(&(start, len)) => self
+                .statements
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[]),
+            None => &[],
+        }
+    }
 }
 
 impl CompiledPolicy {
@@ -262,12 +364,14 @@ impl CompiledPolicy {
                 }
             }
         }
+        let by_action = ActionIndex::new(&statements, &any_service);
         CompiledPolicy {
             name: name.into(),
             source: policy,
             statements,
             by_service,
             any_service,
+            by_action,
         }
     }
 
@@ -286,9 +390,24 @@ impl CompiledPolicy {
     /// pattern) and those matching every service. `matched` is true when the index has already
     /// found one of the statement's action names to match; statements whose name patterns for
     /// the service all fail are not visited. No allocation.
-    pub(crate) fn for_candidates(&self, service: &str, name: &str, mut f: impl FnMut(u32, bool)) {
+    ///
+    /// `catalog_id` is the action's id in the embedded catalog, if known: the candidates then
+    /// come from [`ActionIndex`] (the same statements, found with one integer lookup).
+    pub(crate) fn for_candidates(
+        &self,
+        service: &str,
+        name: &str,
+        catalog_id: Option<u32>,
+        mut f: impl FnMut(u32, bool),
+    ) {
         for &i in &self.any_service {
             f(i, false);
+        }
+        if let (Some(id), Some(index)) = (catalog_id, &self.by_action) {
+            for &i in index.get(id) {
+                f(i, true);
+            }
+            return;
         }
         if let Some(idx) = self.by_service.get(service) {
             for (i, names) in &idx.patterns {
@@ -596,6 +715,92 @@ mod tests {
         );
         assert_eq!(resource, Glob::new("role/Dev", WILD));
         assert!(compile_arn("arn:aws:s3", true, true).is_none());
+    }
+
+    fn compiled(actions: serde_json::Value) -> CompiledPolicy {
+        let text = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": actions, "Resource": "*"},
+            {"Effect": "Deny", "Action": ["s3:Delete*", "S3:GETOBJECT", "s3:NoSuchAction"], "Resource": "*"},
+            {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
+        ]})
+        .to_string();
+        let policy = Arc::new(Policy::parse(&text).unwrap());
+        CompiledPolicy::new("p", policy, Side::Identity)
+    }
+
+    /// Whether a statement's `Action`/`NotAction` matches the lower-cased action: the test the
+    /// engine makes on a candidate the index did not match.
+    fn names(st: &CompiledStatement, service: &str, name: &str) -> bool {
+        let any = st.actions.iter().any(|a| match a {
+            ActionPattern::All => true,
+            ActionPattern::Service {
+                service: s,
+                name: g,
+            } => **s == *service && g.matches(name, &NoVars) == Some(true),
+            ActionPattern::Never => false,
+        });
+        any != st.not_action
+    }
+
+    /// The statements that apply to the action as `for_candidates` finds them: those it
+    /// reports matched, and those it visits whose actions match.
+    fn found(p: &CompiledPolicy, action: &str, id: Option<u32>) -> Vec<u32> {
+        let (service, name) = action.split_once(':').unwrap();
+        let mut seen = Vec::new();
+        p.for_candidates(service, name, id, |i, matched| {
+            if matched || names(&p.statements[i as usize], service, name) {
+                seen.push(i);
+            }
+        });
+        seen.sort_unstable();
+        seen
+    }
+
+    /// Every statement whose actions match, found by testing all of them.
+    fn all(p: &CompiledPolicy, action: &str) -> Vec<u32> {
+        let (service, name) = action.split_once(':').unwrap();
+        (0..p.statements.len() as u32)
+            .filter(|&i| names(&p.statements[i as usize], service, name))
+            .collect()
+    }
+
+    #[test]
+    fn the_action_index_finds_what_testing_every_statement_finds() {
+        let catalog = crate::catalog::catalog();
+        let p = compiled(serde_json::json!([
+            "s3:Get*",
+            "s3:ListBucket",
+            "ec2:Describe*"
+        ]));
+        assert!(p.by_action.is_some());
+        let mut checked = 0;
+        for service in ["s3", "ec2", "iam"] {
+            for (id, name) in catalog.action_ids_lower(service).unwrap() {
+                let action = format!("{service}:{name}");
+                assert_eq!(found(&p, &action, Some(id)), all(&p, &action), "{action}");
+                assert_eq!(found(&p, &action, None), all(&p, &action), "{action}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 500, "{checked}");
+        // An action the catalog does not know has no id and takes the per-service index.
+        assert_eq!(found(&p, "s3:nosuchaction", None), vec![1]);
+    }
+
+    #[test]
+    fn a_policy_naming_too_many_actions_keeps_only_the_service_index() {
+        let services: Vec<String> = crate::catalog::catalog()
+            .services()
+            .iter()
+            .map(|s| format!("{}:*", s.prefix()))
+            .collect();
+        let big = compiled(serde_json::json!(services));
+        assert!(big.by_action.is_none());
+        let (id, _) = crate::catalog::catalog()
+            .action_lower("s3", "getobject")
+            .unwrap();
+        assert_eq!(found(&big, "s3:getobject", Some(id)), vec![0, 1]);
+        assert_eq!(found(&big, "ec2:runinstances", None), vec![0, 2]);
     }
 }
 

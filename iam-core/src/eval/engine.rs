@@ -641,7 +641,12 @@ pub(crate) fn scan<O: Observer>(
             visit(i, false);
         }
     } else {
-        policy.for_candidates(q.req.service_lower(), q.req.name_lower(), visit);
+        policy.for_candidates(
+            q.req.service_lower(),
+            q.req.name_lower(),
+            q.req.catalog_id(),
+            visit,
+        );
     }
     facts
 }
@@ -671,6 +676,12 @@ pub(crate) fn refused_for_caller(req: &Request) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// Whether the action's service is IAM, STS or KMS: the services of every action that
+/// [`always_allowed`], [`refused_for_caller`] and [`requires_resource_policy`] single out.
+fn special_service(req: &Request) -> bool {
+    matches!(req.service_lower().as_bytes(), b"iam" | b"sts" | b"kms")
 }
 
 /// Actions AWS allows whatever the policies say.
@@ -738,12 +749,17 @@ fn merge_identity(into: &mut PolicyFacts, idx: &mut Option<u16>, p: PolicyFacts,
 /// Evaluates every layer for one resource and decides.
 pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: &mut O) -> Outcome {
     let req = q.req;
-    let signed = req.caller().is_iam_identity() || matches!(req.caller(), Caller::Root { .. });
-    if signed && always_allowed(req.action_lower()) {
-        return Outcome::new(Decision::Allow, None, None);
-    }
-    if refused_for_caller(req).is_some() {
-        return Outcome::new(Decision::ImplicitDeny, None, None);
+    // Every action the flow treats specially (below and in `requires_resource_policy`) is one
+    // of IAM, STS or KMS: other actions skip those checks.
+    let special = special_service(req);
+    if special {
+        let signed = req.caller().is_iam_identity() || matches!(req.caller(), Caller::Root { .. });
+        if signed && always_allowed(req.action_lower()) {
+            return Outcome::new(Decision::Allow, None, None);
+        }
+        if refused_for_caller(req).is_some() {
+            return Outcome::new(Decision::ImplicitDeny, None, None);
+        }
     }
     let iam = req.caller().is_iam_identity();
     let mut deny: Option<StatementId> = None;
@@ -853,7 +869,7 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         (Some(a), Some(b)) => same(a.as_bytes(), b.as_bytes()),
         _ => true,
     };
-    let needs_rp = requires_resource_policy(req.action_lower(), q);
+    let needs_rp = special && requires_resource_policy(req.action_lower(), q);
     match req.caller() {
         // Callers without identity policies get access only from the resource policy.
         Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => {
@@ -925,35 +941,39 @@ pub(crate) fn decide<O: Observer>(
     obs: &mut O,
     mut per_resource: impl FnMut(&str, Outcome),
 ) -> Outcome {
-    let mut result: Option<Outcome> = None;
-    let resources = req.resources();
-    let mut eval_one = |index: usize, resource: &str| {
+    let has_boundary = set.boundary.is_some();
+    let mut one = |index: usize, resource: &str| {
         let q = Query {
             req,
             resource,
             cuts: req.resource_cuts(index, resource),
-            has_boundary: set.boundary.is_some(),
+            has_boundary,
         };
         let o = decide_resource(set, &q, obs);
         per_resource(resource, o);
-        let better = match (&result, o.decision()) {
-            (None, _) => true,
-            (Some(r), Decision::ExplicitDeny) => r.decision() != Decision::ExplicitDeny,
-            (Some(r), Decision::ImplicitDeny) => r.decision() == Decision::Allow,
-            (Some(_), Decision::Allow) => false,
-        };
-        if better {
-            result = Some(o);
-        }
+        o
     };
-    if resources.is_empty() {
-        eval_one(usize::MAX, "*");
-    } else {
-        for (i, r) in resources.iter().enumerate() {
-            eval_one(i, r);
+    let resources = req.resources();
+    match resources {
+        [] => one(usize::MAX, "*"),
+        [r] => one(0, r),
+        _ => {
+            let mut result: Option<Outcome> = None;
+            for (i, r) in resources.iter().enumerate() {
+                let o = one(i, r);
+                let better = match (&result, o.decision()) {
+                    (None, _) => true,
+                    (Some(r), Decision::ExplicitDeny) => r.decision() != Decision::ExplicitDeny,
+                    (Some(r), Decision::ImplicitDeny) => r.decision() == Decision::Allow,
+                    (Some(_), Decision::Allow) => false,
+                };
+                if better {
+                    result = Some(o);
+                }
+            }
+            result.unwrap_or(Outcome::new(Decision::ImplicitDeny, None, None))
         }
     }
-    result.unwrap_or(Outcome::new(Decision::ImplicitDeny, None, None))
 }
 
 #[cfg(test)]
@@ -1006,5 +1026,46 @@ mod tests {
             prop_assert_eq!(prefix.is_some(), !fields.iter().any(|f| f.contains('*')));
             prop_assert_eq!(via_prefix, by_fields, "{} against {}", pattern, resource);
         }
+    }
+
+    /// `decide_resource` skips the special cases for actions outside IAM, STS and KMS: none of
+    /// them may single out such an action.
+    #[test]
+    fn only_iam_sts_and_kms_actions_are_special() {
+        let callers = [
+            "arn:aws:iam::111122223333:root",
+            "anonymous",
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "arn:aws:iam::111122223333:user/alice",
+        ];
+        let key = "arn:aws:kms:us-east-1:111122223333:key/k";
+        let mut checked = 0;
+        for service in crate::catalog::catalog().services() {
+            for action in service.actions() {
+                let name = action.full_name();
+                let special = ["iam", "sts", "kms"].contains(&service.prefix());
+                for caller in callers {
+                    let req = Request::new(caller, &name).unwrap().resource(key);
+                    assert_eq!(special_service(&req), special, "{name}");
+                    if special {
+                        continue;
+                    }
+                    let q = Query {
+                        req: &req,
+                        resource: key,
+                        cuts: ArnCuts::of(key),
+                        has_boundary: false,
+                    };
+                    assert!(!always_allowed(req.action_lower()), "{name}");
+                    assert_eq!(refused_for_caller(&req), None, "{name} by {caller}");
+                    assert!(!requires_resource_policy(req.action_lower(), &q), "{name}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 40_000, "{checked}");
+        // And the special ones are found: the check above is not vacuous.
+        let root = Request::new(callers[0], "sts:AssumeRole").unwrap();
+        assert!(special_service(&root) && refused_for_caller(&root).is_some());
     }
 }

@@ -569,6 +569,9 @@ pub struct Request {
     action: KeyText,
     /// Where the `:` is in `action_lower`.
     colon: usize,
+    /// The action's global id in the embedded catalog, when the request was built with a lookup
+    /// there ([`for_principal`](Self::for_principal)): the key of the policies' per-action index.
+    catalog_id: Option<u32>,
     resources: Vec<Box<str>>,
     /// Where the first resource's ARN is cut, found once when it is added (most requests name
     /// one resource).
@@ -634,9 +637,13 @@ impl Request {
         let caller = Caller::parse(principal.unwrap_or("anonymous"))?;
         let mut r = Self::with_caller(caller, action)?;
         // What `classify_with(catalog())` does, looked up by the lower-cased action the request
-        // already holds (no second lower-casing, no dynamic call).
-        if let Some(yes) = crate::catalog::catalog().is_wildcard_only_lower(r.action.lower()) {
+        // already holds (no second lower-casing, no dynamic call); the action's catalog id comes
+        // with it.
+        if let Some((id, yes)) =
+            crate::catalog::catalog().action_lower(r.service_lower(), r.name_lower())
+        {
             r.wildcard_only_action = yes;
+            r.catalog_id = Some(id);
         }
         Ok(r)
     }
@@ -661,6 +668,7 @@ impl Request {
         Ok(Request {
             caller,
             colon: colon.unwrap_or(0),
+            catalog_id: None,
             action: KeyText::new(action),
             resources: Vec::new(),
             first_arn: None,
@@ -806,6 +814,12 @@ impl Request {
     /// The action name after the service prefix, lower-cased.
     pub(crate) fn name_lower(&self) -> &str {
         self.action.lower().get(self.colon + 1..).unwrap_or("")
+    }
+
+    /// The action's global id in the embedded catalog, if the request was built with a lookup
+    /// there.
+    pub(crate) fn catalog_id(&self) -> Option<u32> {
+        self.catalog_id
     }
 
     /// The resources evaluated. Empty means the request is evaluated against `*`: no resource was
