@@ -14,6 +14,8 @@ use pyo3::types::{
 };
 use std::sync::{Arc, OnceLock};
 
+mod fast_call;
+
 /// Raises one of the typed errors defined in `iam_core.errors`.
 fn raise(py: Python<'_>, class: &str, message: String, payload: PyObject) -> PyErr {
     match py
@@ -1222,10 +1224,8 @@ impl PolicySet {
             .collect()
     }
 
-    /// The decision only (`allow`, `explicitDeny`, `implicitDeny`): the fastest call.
-    fn decide<'py>(&self, py: Python<'py>, request: PyRef<'py, Request>) -> Bound<'py, PyString> {
-        decision_str(py, self.inner.decide(&request.inner).decision())
-    }
+    // `decide` is installed by `fast_call` (a one-argument method, without PyO3's tuple of
+    // arguments).
 
     /// The decisions of many requests, with the GIL released while the engine works.
     fn decide_many<'py>(
@@ -1241,8 +1241,9 @@ impl PolicySet {
         PyList::new(py, decisions.into_iter().map(|d| decision_str(py, d)))
     }
 
-    /// Does nothing with a request: the cost of a call into the module with the same argument
-    /// as [`decide`](Self::decide), for benchmarks.
+    /// Does nothing with a request: the cost of a PyO3 method call with the argument `decide`
+    /// takes, the baseline of the benchmarks (`decide` itself is a one-argument method, see
+    /// `fast_call`).
     #[pyo3(signature = (request = None))]
     fn noop(&self, request: Option<PyRef<'_, Request>>) {
         let _ = request;
@@ -1318,6 +1319,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Diagnostic>()?;
     m.add_class::<Request>()?;
     m.add_class::<PolicySet>()?;
+    fast_call::install(&m.py().get_type::<PolicySet>())?;
     m.add_class::<EvalResult>()?;
     m.add_function(wrap_pyfunction!(expand, m)?)?;
     m.add_function(wrap_pyfunction!(catalog_date, m)?)?;

@@ -107,6 +107,32 @@ def test_evaluate_many_matches_evaluate():
     assert ps.decide(built[1]) == "implicitDeny"
 
 
+def test_decide_is_a_one_argument_method():
+    # `decide` is a METH_O method installed by hand (iam-py/src/fast_call.rs): it must behave as
+    # a method of the class and of subclasses, and refuse what PyO3 methods refuse.
+    import inspect
+    from iam_core import _native
+    ps = PolicySet(identity=[ADMIN])
+    req = PolicySet.request(ALICE, "s3:GetObject")
+    assert ps.decide(req) == "allow" == ps.evaluate(req).decision
+    assert PolicySet.decide(ps, req) == "allow"
+    assert _native.PolicySet.decide(ps, req) == "allow"
+    assert str(inspect.signature(PolicySet.decide)) == "(self, request, /)"
+    assert "fastest call" in (PolicySet.decide.__doc__ or "")
+    with pytest.raises(TypeError, match="takes a Request"):
+        ps.decide({"principal": ALICE, "action": "s3:GetObject"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        ps.decide()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        ps.decide(req, req)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        ps.decide(request=req)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        _native.PolicySet.decide(req, req)  # type: ignore[arg-type]
+    # The decision of a set unpickled in another process is the same.
+    assert pickle.loads(pickle.dumps(ps)).decide(req) == "allow"
+
+
 def test_pandas_dataframes():
     pd = pytest.importorskip("pandas")
     ps = PolicySet(identity=[ADMIN])
