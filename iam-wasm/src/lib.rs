@@ -333,8 +333,46 @@ fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<R
         .map_err(|e| parse_failure(&e))
 }
 
+/// [`read_request`] handing the request to `f` by reference: the request is built where `f`
+/// reads it, without being moved out (in WebAssembly a request is copied by a `memory.copy`
+/// call, which V8 makes through a C function).
+fn with_request<T>(
+    request: &JsValue,
+    keys: &JsValue,
+    now: Option<f64>,
+    f: impl FnOnce(&Request) -> T,
+) -> Result<T, JsValue> {
+    if now.is_some_and(|n| !n.is_finite()) {
+        return Err(argument_failure(
+            "`now` must be a finite number of seconds since the epoch",
+        ));
+    }
+    let mut f = Some(f);
+    if !request.is_string() {
+        let answer = with_flat(request, keys, |mut r| {
+            r.set_current_time(now_seconds(now));
+            f.take().map(|f| f(&r))
+        });
+        if let Some(Some(t)) = answer {
+            return Ok(t);
+        }
+    }
+    let text = json_text(request, "the request")?;
+    let mut r = Request::from_json(&text).map_err(|e| parse_failure(&e))?;
+    r.set_current_time(now_seconds(now));
+    // `f` is still there: the fast path calls it only with a request it read.
+    f.map(|f| f(&r))
+        .ok_or_else(|| argument_failure("the request could not be read"))
+}
+
 /// The fast path of [`read_request`]: `None` sends the request to the JSON path.
 fn read_flat(request: &JsValue, keys: &JsValue) -> Option<Request> {
+    with_flat(request, keys, |r| r)
+}
+
+/// Reads a request object on the fast path and hands it to `f`; `None` (without calling `f`)
+/// sends the request to the JSON path.
+fn with_flat<T>(request: &JsValue, keys: &JsValue, f: impl FnOnce(Request) -> T) -> Option<T> {
     if !MEMORY_SET.with(|s| s.replace(true)) {
         set_memory(&wasm_bindgen::memory());
     }
@@ -356,7 +394,7 @@ fn read_flat(request: &JsValue, keys: &JsValue) -> Option<Request> {
         }
         let len = usize::try_from(written).ok()?;
         let text = std::str::from_utf8(buf.get(..len)?).ok()?;
-        request_from_flat(text)
+        Some(f(request_from_flat(text)?))
     })
 }
 
@@ -603,13 +641,13 @@ impl PolicySet {
         trace: Option<bool>,
         now: Option<f64>,
     ) -> JsValue {
-        match read_request(&request, &self.keys, now) {
-            Ok(r) => to_js(&Evaluated {
+        let evaluated = with_request(&request, &self.keys, now, |r| {
+            to_js(&Evaluated {
                 ok: true,
-                result: &self.inner.evaluate(&r, trace.unwrap_or(false)),
-            }),
-            Err(e) => e,
-        }
+                result: &self.inner.evaluate(r, trace.unwrap_or(false)),
+            })
+        });
+        evaluated.unwrap_or_else(|e| e)
     }
 
     /// Evaluates many requests: an array of what [`evaluate`](Self::evaluate) answers.
@@ -634,10 +672,10 @@ impl PolicySet {
         #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
         now: Option<f64>,
     ) -> JsValue {
-        match read_request(&request, &self.keys, now) {
-            Ok(r) => decision_js(self.inner.decide(&r).decision()),
-            Err(e) => e,
-        }
+        with_request(&request, &self.keys, now, |r| {
+            decision_js(self.inner.decide(r).decision())
+        })
+        .unwrap_or_else(|e| e)
     }
 
     /// The decision for a request read beforehand: the engine's cost alone.

@@ -778,9 +778,15 @@ impl Request {
     /// context already has them. AWS always supplies both; the library does not read the clock
     /// itself (WebAssembly has none), so callers that want "now" pass it here.
     pub fn current_time(mut self, epoch_seconds: i64) -> Self {
+        self.set_current_time(epoch_seconds);
+        self
+    }
+
+    /// [`current_time`](Self::current_time) in place, for readers that build a request step by
+    /// step (no move of the whole request).
+    pub fn set_current_time(&mut self, epoch_seconds: i64) {
         self.now = Some(epoch_seconds);
         self.derived = OnceLock::new();
-        self
     }
 
     /// Sets the wildcard-only flag from a catalog of actions, when the catalog knows the action.
