@@ -35,8 +35,15 @@ async function openPage(url) {
 }
 
 const decision = (page) => page.getAttribute("#decision", "data-decision");
-const waitDecision = (page, d) =>
-  page.waitForFunction((d) => document.querySelector("#decision")?.dataset.decision === d, d, { timeout: 5000 });
+// Generous: CI machines are small and shared, and a fresh page compiles the module first.
+async function waitDecision(page, d) {
+  try {
+    await page.waitForFunction((d) => document.querySelector("#decision")?.dataset.decision === d, d, { timeout: 15000 });
+  } catch (e) {
+    const shown = await page.getAttribute("#decision", "data-decision").catch(() => "(none)");
+    throw new Error(`expected decision ${d}, the page shows ${shown}: ${e.message}`);
+  }
+}
 /** The text of the highlighted (decisive) statements in the editor. */
 const decisiveText = (page) => page.$$eval(".cm-decisive", (els) => els.map((e) => e.textContent).join(""));
 const editorText = (page) => page.evaluate(() => document.querySelector(".cm-content").innerText);
