@@ -173,26 +173,45 @@ fn wasm_turns(
         .stdout(Stdio::piped())
         .spawn()
         .ok()?;
-    let mut to_node = child.stdin.take()?;
-    let mut from_node = BufReader::new(child.stdout.take()?);
-    let each = seconds / TURNS as f64;
-    let (mut native, mut wasm) = (f64::INFINITY, f64::INFINITY);
-    let mut ratios = Vec::with_capacity(TURNS);
+    let (Some(mut to_node), Some(from_node)) = (child.stdin.take(), child.stdout.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return None;
+    };
+    let mut from_node = BufReader::new(from_node);
     let mut line = String::new();
-    for _ in 0..TURNS {
-        let n = native_round(each);
-        writeln!(to_node, "{each}").ok()?;
+    // One round in Node: when it answers, Node has started and warmed up, and the first turn's
+    // native round does not overlap its start.
+    let mut node_round = move |s: f64| -> Option<f64> {
+        writeln!(to_node, "{s}").ok()?;
         line.clear();
         from_node.read_line(&mut line).ok()?;
-        let w: f64 = line.trim().parse().ok()?;
-        native = native.min(n);
-        wasm = wasm.min(w);
-        ratios.push(w / n);
+        line.trim().parse().ok()
+    };
+    let each = seconds / TURNS as f64;
+    let mut turns = || -> Option<(f64, f64, Vec<f64>)> {
+        node_round(each)?;
+        let (mut native, mut wasm) = (f64::INFINITY, f64::INFINITY);
+        let mut ratios = Vec::with_capacity(TURNS);
+        for _ in 0..TURNS {
+            let n = native_round(each);
+            let w = node_round(each)?;
+            native = native.min(n);
+            wasm = wasm.min(w);
+            ratios.push(w / n);
+        }
+        ratios.sort_by(f64::total_cmp);
+        Some((native, wasm, ratios))
+    };
+    let answer = turns();
+    // Dropping the closure closes Node's input (the closure owns it), which ends Node's loop;
+    // kill it too if something went wrong mid-turn.
+    drop(node_round);
+    if answer.is_none() {
+        let _ = child.kill();
     }
-    drop(to_node);
-    child.wait().ok()?;
-    ratios.sort_by(f64::total_cmp);
-    Some((native, wasm, ratios))
+    let _ = child.wait();
+    answer
 }
 
 /// Turns of [`wasm_turns`].

@@ -13,8 +13,9 @@
 #![allow(unsafe_code)]
 
 use crate::{decision_str, PolicySet, Request};
-use pyo3::exceptions::{PySystemError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
+use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
 use std::ffi::CStr;
@@ -63,10 +64,14 @@ unsafe extern "C" fn decide(
     let err = match answer {
         Ok(Ok(decision)) => return decision.into_ptr(),
         Ok(Err(e)) => e,
-        // No panic may cross into C; none is expected (the engine does not panic).
-        Err(_) => PySystemError::new_err("iam_core: internal error in PolicySet.decide"),
+        // No panic may cross into C; none is expected (the engine does not panic). PyO3's own
+        // methods raise this exception for one.
+        Err(_) => PanicException::new_err("iam_core: a panic in PolicySet.decide"),
     };
-    err.restore(py);
+    // Raising the error makes Python objects and releases some. `assume_gil_acquired` does not
+    // record the GIL in PyO3's count, so releases would be queued until the next PyO3 call;
+    // under `with_gil` (which finds the GIL held and takes nothing) they happen now.
+    Python::with_gil(|py| err.restore(py));
     std::ptr::null_mut()
 }
 

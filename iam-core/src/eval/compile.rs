@@ -10,7 +10,7 @@ use ipnetwork::IpNetwork;
 // Fx hashing: keys are short, trusted-size strings built by the library; SipHash's DoS
 // resistance buys nothing here and costs a third of a lookup.
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Whether short ARNs in `Resource` are padded with `*` (identity-side policies) or never match
 /// (resource-side policies). AWS does not document this; the behaviour follows what simulators
@@ -208,8 +208,10 @@ pub struct CompiledPolicy {
     by_service: NameMap<ServiceIndex>,
     any_service: Vec<u32>,
     /// The same index keyed by catalog action id (see [`ActionIndex`]), when the policy's
-    /// actions expand to few enough catalog actions.
-    by_action: Option<ActionIndex>,
+    /// actions expand to few enough catalog actions. Built on the first decision of a request
+    /// that carries an id (whose reading already loaded the catalog), so compiling a policy
+    /// never loads the catalog for it.
+    by_action: OnceLock<Option<ActionIndex>>,
 }
 
 /// For every catalog action some statement's `Action` names (exactly or by a pattern), the
@@ -364,14 +366,13 @@ impl CompiledPolicy {
                 }
             }
         }
-        let by_action = ActionIndex::new(&statements, &any_service);
         CompiledPolicy {
             name: name.into(),
             source: policy,
             statements,
             by_service,
             any_service,
-            by_action,
+            by_action: OnceLock::new(),
         }
     }
 
@@ -403,11 +404,16 @@ impl CompiledPolicy {
         for &i in &self.any_service {
             f(i, false);
         }
-        if let (Some(id), Some(index)) = (catalog_id, &self.by_action) {
-            for &i in index.get(id) {
-                f(i, true);
+        if let Some(id) = catalog_id {
+            let index = self
+                .by_action
+                .get_or_init(|| ActionIndex::new(&self.statements, &self.any_service));
+            if let Some(index) = index {
+                for &i in index.get(id) {
+                    f(i, true);
+                }
+                return;
             }
-            return;
         }
         if let Some(idx) = self.by_service.get(service) {
             for (i, names) in &idx.patterns {
@@ -772,7 +778,11 @@ mod tests {
             "s3:ListBucket",
             "ec2:Describe*"
         ]));
-        assert!(p.by_action.is_some());
+        // Compiling does not build the table; the first request with an id does.
+        assert!(p.by_action.get().is_none());
+        let (get_object, _) = catalog.action_lower("s3", "getobject").unwrap();
+        assert_eq!(found(&p, "s3:getobject", Some(get_object)), vec![0, 1]);
+        assert!(p.by_action.get().is_some_and(Option::is_some));
         let mut checked = 0;
         for service in ["s3", "ec2", "iam"] {
             for (id, name) in catalog.action_ids_lower(service).unwrap() {
@@ -795,11 +805,11 @@ mod tests {
             .map(|s| format!("{}:*", s.prefix()))
             .collect();
         let big = compiled(serde_json::json!(services));
-        assert!(big.by_action.is_none());
         let (id, _) = crate::catalog::catalog()
             .action_lower("s3", "getobject")
             .unwrap();
         assert_eq!(found(&big, "s3:getobject", Some(id)), vec![0, 1]);
+        assert!(big.by_action.get().is_some_and(Option::is_none));
         assert_eq!(found(&big, "ec2:runinstances", None), vec![0, 2]);
     }
 }
