@@ -228,7 +228,7 @@ struct ActionIndex {
 
 impl ActionIndex {
     /// Entries (action, statement) past which a policy keeps only the per-service index: the
-    /// table then costs more memory and compile time than its lookups save.
+    /// table then costs more memory and time to build than its lookups save.
     const MAX_ENTRIES: usize = 16_384;
 
     /// The index of `statements` (those not matching every service), or `None` when it could
