@@ -68,10 +68,9 @@ const decidePrepared = (i) => { sink += set.decidePrepared(prepared[i % prepared
 const preparedNs = measure(decidePrepared)
 if (process.argv.includes('--turns')) {
   const { createInterface } = await import('node:readline')
-  const f = decidePrepared
   let n = 0
   for await (const line of createInterface({ input: process.stdin })) {
-    const [ns, calls] = round(f, Number(line), n)
+    const [ns, calls] = round(decidePrepared, Number(line), n)
     n += calls
     process.stdout.write(`${ns}\n`)
   }

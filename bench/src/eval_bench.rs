@@ -53,14 +53,9 @@ fn measure(seconds: f64, mut f: impl FnMut(usize)) -> Measured {
     let mut best = f64::INFINITY;
     let before = alloc::allocations();
     for _ in 0..ROUNDS {
-        let (start, first) = (Instant::now(), n);
-        while start.elapsed().as_secs_f64() < seconds / ROUNDS as f64 {
-            for _ in 0..1000 {
-                f(n);
-                n += 1;
-            }
-        }
-        best = best.min(start.elapsed().as_secs_f64() * 1e9 / (n - first) as f64);
+        let (ns, calls) = round(seconds / ROUNDS as f64, n, &mut f);
+        n += calls;
+        best = best.min(ns);
     }
     Measured {
         per_second: 1e9 / best,
@@ -102,21 +97,10 @@ fn run_node(
     workload: &Path,
     seconds: f64,
 ) -> Option<(serde_json::Value, Vec<String>)> {
-    run_node_with(script, workload, seconds, &[])
-}
-
-/// [`run_node`] with more arguments for the script.
-fn run_node_with(
-    script: &str,
-    workload: &Path,
-    seconds: f64,
-    extra: &[&str],
-) -> Option<(serde_json::Value, Vec<String>)> {
     let out = Command::new("node")
         .arg(bench_dir().join("js").join(script))
         .arg(workload)
         .args(["--seconds", &seconds.to_string()])
-        .args(extra)
         .output()
         .ok()?;
     if !out.status.success() {
@@ -217,16 +201,20 @@ fn wasm_turns(
 /// Turns of [`wasm_turns`].
 const TURNS: usize = 40;
 
-/// One timed round of `f` for `seconds`: nanoseconds per call.
-fn native_round(seconds: f64, mut f: impl FnMut(usize)) -> f64 {
-    let (start, mut n) = (Instant::now(), 0usize);
+/// One timed round of `f` for `seconds`, calls numbered from `from`: `(ns per call, calls)`
+/// (as `round` in `bench/js/wasm-bench.mjs`).
+fn round(seconds: f64, from: usize, mut f: impl FnMut(usize)) -> (f64, usize) {
+    let (start, mut n) = (Instant::now(), from);
     while start.elapsed().as_secs_f64() < seconds {
         for _ in 0..1000 {
             f(n);
             n += 1;
         }
     }
-    start.elapsed().as_secs_f64() * 1e9 / n as f64
+    (
+        start.elapsed().as_secs_f64() * 1e9 / (n - from) as f64,
+        n - from,
+    )
 }
 
 /// The same 3-statement workload in native Cedar (`bench/workloads/three-statements.cedar`):
@@ -431,10 +419,11 @@ fn main() {
                 .filter(|(a, b)| a.as_str() == b.as_str())
                 .count();
             let paired = wasm_turns(&path, seconds, |s| {
-                native_round(s, |i| {
+                round(s, 0, |i| {
                     let r = &requests[i % requests.len()];
                     sink += set.decide(r).decision() as usize;
                 })
+                .0
             });
             // The ratio is the median of the turns' ratios (each turn's two rounds ran back to
             // back); the times are each side's fastest round, the first runs' included.

@@ -316,33 +316,20 @@ thread_local! {
 /// its [`relevant_context_keys`](iam_core::eval::PolicySet::relevant_context_keys); or `null`),
 /// the fast path leaves out context keys no decision of that set depends on.
 fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {
-    if now.is_some_and(|n| !n.is_finite()) {
-        // NaN also comes from the glue's number conversion of a non-number (`"soon"`, `{}`).
-        return Err(argument_failure(
-            "`now` must be a finite number of seconds since the epoch",
-        ));
-    }
-    if !request.is_string() {
-        if let Some(r) = read_flat(request, keys) {
-            return Ok(r.current_time(now_seconds(now)));
-        }
-    }
-    let text = json_text(request, "the request")?;
-    Request::from_json(&text)
-        .map(|r| r.current_time(now_seconds(now)))
-        .map_err(|e| parse_failure(&e))
+    with_request(request, keys, now, |r| r)
 }
 
-/// [`read_request`] handing the request to `f` by reference: the request is built where `f`
-/// reads it, without being moved out (in WebAssembly a request is copied by a `memory.copy`
-/// call, which V8 makes through a C function).
+/// [`read_request`] handing the request to `f`, which `decide` and `evaluate` call where the
+/// request is built: returning it first would move it, and in WebAssembly each move of a
+/// request is a `memory.copy`, which V8 makes through a C function.
 fn with_request<T>(
     request: &JsValue,
     keys: &JsValue,
     now: Option<f64>,
-    f: impl FnOnce(&Request) -> T,
+    f: impl FnOnce(Request) -> T,
 ) -> Result<T, JsValue> {
     if now.is_some_and(|n| !n.is_finite()) {
+        // NaN also comes from the glue's number conversion of a non-number (`"soon"`, `{}`).
         return Err(argument_failure(
             "`now` must be a finite number of seconds since the epoch",
         ));
@@ -351,7 +338,7 @@ fn with_request<T>(
     if !request.is_string() {
         let answer = with_flat(request, keys, |mut r| {
             r.set_current_time(now_seconds(now));
-            f.take().map(|f| f(&r))
+            f.take().map(|f| f(r))
         });
         if let Some(Some(t)) = answer {
             return Ok(t);
@@ -361,13 +348,8 @@ fn with_request<T>(
     let mut r = Request::from_json(&text).map_err(|e| parse_failure(&e))?;
     r.set_current_time(now_seconds(now));
     // `f` is still there: the fast path calls it only with a request it read.
-    f.map(|f| f(&r))
+    f.map(|f| f(r))
         .ok_or_else(|| argument_failure("the request could not be read"))
-}
-
-/// The fast path of [`read_request`]: `None` sends the request to the JSON path.
-fn read_flat(request: &JsValue, keys: &JsValue) -> Option<Request> {
-    with_flat(request, keys, |r| r)
 }
 
 /// Reads a request object on the fast path and hands it to `f`; `None` (without calling `f`)
@@ -644,7 +626,7 @@ impl PolicySet {
         let evaluated = with_request(&request, &self.keys, now, |r| {
             to_js(&Evaluated {
                 ok: true,
-                result: &self.inner.evaluate(r, trace.unwrap_or(false)),
+                result: &self.inner.evaluate(&r, trace.unwrap_or(false)),
             })
         });
         evaluated.unwrap_or_else(|e| e)
@@ -673,7 +655,7 @@ impl PolicySet {
         now: Option<f64>,
     ) -> JsValue {
         with_request(&request, &self.keys, now, |r| {
-            decision_js(self.inner.decide(r).decision())
+            decision_js(self.inner.decide(&r).decision())
         })
         .unwrap_or_else(|e| e)
     }
