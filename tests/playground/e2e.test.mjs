@@ -179,6 +179,9 @@ test("the playground decides, marks, explains, shares, and never talks to a serv
   await waitDecision(page, "explicitDeny");
   assert.match(await page.textContent("#decision"), /Identity 2 "NoReportReads"/);
   assert.match(await decisiveText(page), /NoReportReads/);
+  // Let the page save this state in its link (it does so 300 ms after a change): the share
+  // below must replace it with the state at the click, not hand out this older one.
+  await page.waitForFunction(() => document.querySelector("#share-link").value.includes("#s="));
   await page.click('#tabs button[data-layer="identity"]');
   assert.equal(await decisiveText(page), "");
   await page.click('#tabs button[data-close="identity#2"]');

@@ -494,8 +494,13 @@ function saveToUrlSoon() {
   saveTimer = setTimeout(saveToUrl, 300);
 }
 
+/** Saves begun so far: only the newest save writes, so a slower older one never wins. */
+let saves = 0;
+/** Writes the state into the URL and the share box; the link, or `null` if a newer save began. */
 async function saveToUrl() {
+  const ticket = ++saves;
   const fragment = await encodeState(snapshot());
+  if (ticket !== saves) return null;
   history.replaceState(null, "", `#${fragment}`);
   $("share-link").value = location.href;
   return location.href;
@@ -542,7 +547,10 @@ async function main() {
   });
   $("share").addEventListener("click", async () => {
     clearTimeout(saveTimer);
-    const link = await saveToUrl();
+    // Emptied first: until this state's link is written, the box must not offer an older one.
+    $("share-link").value = "";
+    let link = null;
+    while (link === null) link = await saveToUrl();
     $("share-link").select();
     try {
       await navigator.clipboard.writeText(link);
