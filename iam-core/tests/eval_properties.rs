@@ -327,7 +327,7 @@ fn matching_is_linear_on_pathological_patterns() {
     let start = std::time::Instant::now();
     assert_eq!(set.decide(&req).decision(), Decision::ImplicitDeny);
     // Generous bound: linear work here is well under a millisecond; exponential would never end.
-    assert!(start.elapsed().as_secs() < 5);
+    assert!(start.elapsed().as_secs() < 60);
 }
 
 #[test]

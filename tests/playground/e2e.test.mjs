@@ -38,7 +38,12 @@ const decision = (page) => page.getAttribute("#decision", "data-decision");
 // Generous: CI machines are small and shared, and a fresh page compiles the module first.
 async function waitDecision(page, d) {
   try {
-    await page.waitForFunction((d) => document.querySelector("#decision")?.dataset.decision === d, d, { timeout: 15000 });
+    // Only once no change waits for its run: the decision shown is then the current state's.
+    await page.waitForFunction(
+      (d) => !document.body.dataset.pending && document.querySelector("#decision")?.dataset.decision === d,
+      d,
+      { timeout: 15000 },
+    );
   } catch (e) {
     const shown = await page.getAttribute("#decision", "data-decision").catch(() => "(none)");
     throw new Error(`expected decision ${d}, the page shows ${shown}: ${e.message}`);
@@ -129,7 +134,7 @@ test("the playground decides, marks, explains, shares, and never talks to a serv
   const finding = page.locator('#findings li[data-severity="warning"]', { hasText: "SERVICE_WILDCARD" });
   assert.equal(await finding.count(), 1);
   await page.hover(".cm-lintRange-warning");
-  await page.waitForSelector(".cm-tooltip-lint", { timeout: 5000 });
+  await page.waitForSelector(".cm-tooltip-lint");
   assert.match(await page.textContent(".cm-tooltip-lint"), /SERVICE_WILDCARD/);
   await page.click("#decision"); // move the pointer away from the marker
   await finding.click();
@@ -181,7 +186,7 @@ test("the playground decides, marks, explains, shares, and never talks to a serv
   assert.match(await decisiveText(page), /NoReportReads/);
   // Let the page save this state in its link (it does so 300 ms after a change): the share
   // below must replace it with the state at the click, not hand out this older one.
-  await page.waitForFunction(() => document.querySelector("#share-link").value.includes("#s="));
+  await page.waitForFunction(() => document.body.dataset.saved === document.body.dataset.runs);
   await page.click('#tabs button[data-layer="identity"]');
   assert.equal(await decisiveText(page), "");
   await page.click('#tabs button[data-close="identity#2"]');

@@ -333,7 +333,9 @@ mod tests {
         let start = std::time::Instant::now();
         assert!(!m(&pat, &text));
         assert!(m(&("*a".repeat(2_000) + "*"), &text));
-        assert!(start.elapsed().as_secs_f64() < 1.0);
+        // Generous (an unoptimised build on a loaded machine): linear matching takes milliseconds
+        // here, a backtracking matcher would not end.
+        assert!(start.elapsed().as_secs() < 60);
     }
 
     #[test]

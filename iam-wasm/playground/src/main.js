@@ -190,11 +190,14 @@ function run() {
 
 let scheduled = false;
 function schedule() {
+  // `data-pending` (for tests): a change is waiting for its run, so what the page shows is older.
+  document.body.dataset.pending = "true";
   if (scheduled) return;
   scheduled = true;
   setTimeout(() => {
     scheduled = false;
     run();
+    delete document.body.dataset.pending;
   }, 0);
 }
 
@@ -499,10 +502,13 @@ let saves = 0;
 /** Writes the state into the URL and the share box; the link, or `null` if a newer save began. */
 async function saveToUrl() {
   const ticket = ++saves;
+  const runs = document.body.dataset.runs;
   const fragment = await encodeState(snapshot());
   if (ticket !== saves) return null;
   history.replaceState(null, "", `#${fragment}`);
   $("share-link").value = location.href;
+  // `data-saved` (for tests): the run whose state the link holds.
+  document.body.dataset.saved = runs;
   return location.href;
 }
 
