@@ -1,32 +1,38 @@
-// Writes a request object into WebAssembly memory in a flat form that iam-wasm reads without
-// JSON: the fast path of `decide`, `evaluate` and `PreparedRequest.read` for plain objects.
+// Writes a request object into WebAssembly memory in a form that iam-wasm reads without JSON:
+// the fast path of `decide`, `evaluate` and `PreparedRequest.read` for plain objects.
 //
 // This only moves data. Whatever is unusual (a field that is not a plain string, number or
-// boolean where one is expected, an unknown field, a NUL character, a lone surrogate) makes it
-// answer -1 or makes iam-wasm refuse the flat form, and iam-wasm then takes the JSON path, whose
-// reader (the core's, shared with the CLI and Python) accepts or rejects the request with a
-// located message. `keys` (made by `iamKeySet` from a policy set's relevant context keys,
-// lower-cased; or null) leaves out context keys no decision of that set depends on
-// (`PolicySet::relevant_context_keys`). Both paths give the same answer for every request the
-// fast path takes; tests/wasm checks that on the whole corpus.
+// boolean where one is expected, an unknown field, a lone surrogate) makes it answer -1, and
+// iam-wasm then takes the JSON path, whose reader (the core's, shared with the CLI and Python)
+// accepts or rejects the request with a located message. `keys` (made by `iamKeySet` from a
+// policy set's relevant context keys, lower-cased; or null) leaves out context keys no decision
+// of that set depends on (`PolicySet::relevant_context_keys`). Both paths give the same answer
+// for every request the fast path takes; tests/wasm checks that on the whole corpus.
 //
-// The flat form: tokens joined by NUL. `+text` is a present optional field, `` an absent one.
-//   the number of NUL separators after this token (a text holding a NUL adds separators, so
-//   iam-wasm, which counts them, refuses the form: no per-string check is needed here),
-//   principal, action, resourceAccount, principalAccount, federatingUser,
-//   wildcardOnlyAction (`1`/`0`/``),
-//   the number of resources, each resource,
-//   the number of context keys, then per key: the key, and `s<text>` for one value or
-//   `l<n>` followed by n `s<text>` tokens for a list.
+// The form: every text of the request one after another (no separators), as UTF-8 in the text
+// area; and in the head area (32-bit integers) the structure and each text's length in UTF-16
+// code units, which JS knows without scanning (iam-wasm turns them into byte lengths; for ASCII
+// text, the usual case, they are the same). Lengths cut the texts, so any character, NUL
+// included, may be in them. The head, in order (-1: absent):
+//   principal, action, resourceAccount, principalAccount, federatingUser: lengths or -1;
+//   wildcardOnlyAction: 1, 0 or -1;
+//   the number of resources, then each resource's length;
+//   the number of context keys, then per key: the key's length, then -1 and the value's length
+//   for one value, or the number n of values and their n lengths for a list.
+// The texts follow the same order: principal, action, the three accounts' and user's, the
+// resources, then each key and its values.
 
 let memory = null;
-let view = null;
-let viewPtr = 0;
+let text = null;
+let textPtr = 0;
+let head = null;
+let headPtr = 0;
 const encoder = new TextEncoder();
 
 export function iamSetMemory(m) {
   memory = m;
-  view = null;
+  text = null;
+  head = null;
 }
 
 const plain = (o) => {
@@ -55,37 +61,57 @@ function wanted(keys, k) {
   return w;
 }
 
-/** ` s<text>` for a context value JSON would write as a string, number or boolean; or null. */
+/** The text of a context value JSON would write as a string, number or boolean; or null. */
 function scalar(v) {
   switch (typeof v) {
     case "string":
-      return "\0s" + v;
+      return v;
     case "number":
       // JSON.stringify writes finite numbers as String() does; others are not JSON numbers.
-      return Number.isFinite(v) ? "\0s" + v : null;
+      return Number.isFinite(v) ? String(v) : null;
     case "boolean":
-      return v ? "\0strue" : "\0sfalse";
+      return v ? "true" : "false";
     default:
       return null;
   }
 }
 
-/** `+text` for a present optional string, `` for an absent one, null for anything else. */
+/** A present optional string, `undefined` for an absent one, null for anything else. */
 function optional(v) {
-  if (v === undefined) return "";
-  return typeof v === "string" && v !== "" ? "+" + v : null;
+  if (v === undefined) return undefined;
+  return typeof v === "string" && v !== "" ? v : null;
 }
 
+/** Resource lengths of the request being read: the first `resourceCount` (reused: no array
+ * per call, and no `length` reset, which costs more than the writes). */
+const resourceLengths = [];
+let resourceCount = 0;
+/** The head slots a request needs beyond `head`'s room; counted when they do not fit. */
+let overflow = 0;
+/** The head slots the last request read needs in all. */
+let headNeed = 0;
+
+/** Writes `n` in head slot `i` (counting it in `overflow` when out of room); the next slot. */
+function put(i, n) {
+  if (i < head.length) head[i] = n;
+  else overflow++;
+  return i + 1;
+}
+
+/**
+ * Writes the head of `req` and answers its texts joined (or null for the JSON path). The head
+ * is written as far as it fits; `overflow` says how many slots did not.
+ */
 function flatten(req, keys) {
   if (req === null || typeof req !== "object" || Array.isArray(req) || !plain(req)) return null;
-  let principal = "";
+  let principal;
   let action = null;
-  let resourceAccount = "";
-  let principalAccount = "";
-  let federatingUser = "";
-  let wildcard = "";
+  let resourceAccount;
+  let principalAccount;
+  let federatingUser;
+  let wildcard = -1;
   let resources = "";
-  let count = 0;
+  resourceCount = 0;
   let context = null;
   for (const k in req) {
     const v = req[k];
@@ -100,13 +126,13 @@ function flatten(req, keys) {
       case "resource":
       case "resources":
         if (typeof v === "string") {
-          resources += "\0" + v;
-          count++;
+          resources += v;
+          resourceLengths[resourceCount++] = v.length;
         } else if (Array.isArray(v)) {
           for (const r of v) {
             if (typeof r !== "string") return null;
-            resources += "\0" + r;
-            count++;
+            resources += r;
+            resourceLengths[resourceCount++] = r.length;
           }
         } else if (v !== undefined) {
           return null;
@@ -122,8 +148,8 @@ function flatten(req, keys) {
         if ((federatingUser = optional(v)) === null) return null;
         break;
       case "wildcardOnlyAction":
-        if (v === true) wildcard = "1";
-        else if (v === false) wildcard = "0";
+        if (v === true) wildcard = 1;
+        else if (v === false) wildcard = 0;
         else if (v !== undefined) return null;
         break;
       case "context":
@@ -140,11 +166,39 @@ function flatten(req, keys) {
     }
   }
   if (action === null) return null;
-  let entries = "";
+  overflow = 0;
+  let flat = "";
+  let i = 0;
+  if (principal === undefined) i = put(i, -1);
+  else {
+    flat = principal;
+    i = put(i, principal.length);
+  }
+  flat += action;
+  i = put(i, action.length);
+  if (resourceAccount === undefined) i = put(i, -1);
+  else {
+    flat += resourceAccount;
+    i = put(i, resourceAccount.length);
+  }
+  if (principalAccount === undefined) i = put(i, -1);
+  else {
+    flat += principalAccount;
+    i = put(i, principalAccount.length);
+  }
+  if (federatingUser === undefined) i = put(i, -1);
+  else {
+    flat += federatingUser;
+    i = put(i, federatingUser.length);
+  }
+  i = put(i, wildcard);
+  flat += resources;
+  i = put(i, resourceCount);
+  for (let r = 0; r < resourceCount; r++) i = put(i, resourceLengths[r]);
+  // The number of keys goes here once known.
+  const count = i;
+  i = put(i, 0);
   let written = 0;
-  // The separators after the leading count: six after the fixed fields, one before each
-  // resource and one before the key count, then those the entries add.
-  let seps = 7 + count;
   if (context !== null) {
     for (const k in context) {
       const v = context[k];
@@ -163,8 +217,10 @@ function flatten(req, keys) {
           if (!wellFormed(k + items)) return null;
           continue;
         }
-        entries += "\0" + k + "\0l" + v.length + items;
-        seps += 2 + v.length;
+        flat += k + items;
+        i = put(i, k.length);
+        i = put(i, v.length);
+        for (const x of v) i = put(i, scalar(x).length);
       } else {
         const s = scalar(v);
         if (s === null) return null;
@@ -172,35 +228,45 @@ function flatten(req, keys) {
           if (!wellFormed(k + s)) return null;
           continue;
         }
-        entries += "\0" + k + s;
-        seps += 2;
+        flat += k + s;
+        i = put(i, k.length);
+        i = put(i, -1);
+        i = put(i, s.length);
       }
       written++;
     }
   }
-  const flat =
-    seps + "\0" + principal + "\0" + action + "\0" + resourceAccount + "\0" + principalAccount + "\0" +
-    federatingUser + "\0" + wildcard +
-    "\0" + count + resources + "\0" + written + entries;
-  return wellFormed(flat) ? flat : null;
+  if (count < head.length) head[count] = written;
+  headNeed = i;
+  return flat;
 }
 
 /**
- * Writes `req` at `ptr` (room for `cap` bytes). Answers the number of bytes written, -1 when
- * the request must take the JSON path, or -2 - n when it needs n bytes of room.
+ * Writes `req`: its texts at `tPtr` (room for `tCap` bytes), its head at `hPtr` (room for `hCap`
+ * 32-bit slots). Answers the number of text bytes written; -1 when the request must take the
+ * JSON path; or -2 - n when it needs more room: n bytes of text and n / 4 head slots.
  */
-export function iamWriteRequest(req, keys, ptr, cap) {
+export function iamWriteRequest(req, keys, tPtr, tCap, hPtr, hCap) {
+  // The views are kept between calls; they are made again when an area moves or when memory
+  // grew (which detaches the old buffer: its views then have length 0). WebAssembly memory is
+  // little-endian, as Int32Array is on every platform that runs it.
+  if (head === null || headPtr !== hPtr || head.length !== hCap) {
+    head = new Int32Array(memory.buffer, hPtr, hCap);
+    headPtr = hPtr;
+  }
   const flat = flatten(req, keys);
   if (flat === null) return -1;
-  const need = flat.length * 3;
-  if (need > cap) return -2 - need;
-  // The view of the scratch area is kept between calls; it is made again when the area moves or
-  // when memory grew (which detaches the old buffer: its views then have length 0).
-  if (view === null || viewPtr !== ptr || view.length !== cap) {
-    view = new Uint8Array(memory.buffer, ptr, cap);
-    viewPtr = ptr;
+  const need = Math.max(flat.length * 3, headNeed * 4);
+  if (need > tCap || overflow > 0) return -2 - need;
+  if (text === null || textPtr !== tPtr || text.length !== tCap) {
+    text = new Uint8Array(memory.buffer, tPtr, tCap);
+    textPtr = tPtr;
   }
-  return encoder.encodeInto(flat, view).written;
+  const { read, written } = encoder.encodeInto(flat, text);
+  // More bytes than UTF-16 units: not ASCII, so possibly a lone surrogate, which encodeInto
+  // would replace and the JSON path refuses.
+  if (read !== flat.length || (written !== read && !wellFormed(flat))) return -1;
+  return written;
 }
 
 /**

@@ -297,15 +297,43 @@ extern "C" {
     // through this module without releasing the scratch area, and every later call would take
     // the JSON path.
     #[wasm_bindgen(js_name = iamWriteRequest, catch)]
-    fn write_request(request: &JsValue, keys: &JsValue, ptr: u32, cap: u32)
-        -> Result<i32, JsValue>;
+    fn write_request(
+        request: &JsValue,
+        keys: &JsValue,
+        text_ptr: u32,
+        text_cap: u32,
+        head_ptr: u32,
+        head_cap: u32,
+    ) -> Result<i32, JsValue>;
     #[wasm_bindgen(js_name = iamKeySet)]
     fn key_set(keys: Vec<String>) -> JsValue;
 }
 
+/// Where `js/request.js` writes a request object (see that file): its texts and its head.
+struct Scratch {
+    text: Vec<u8>,
+    head: Vec<i32>,
+}
+
+impl Scratch {
+    /// Asks `js/request.js` to write `request` here.
+    fn write(&mut self, request: &JsValue, keys: &JsValue) -> Result<i32, JsValue> {
+        write_request(
+            request,
+            keys,
+            self.text.as_mut_ptr() as u32,
+            self.text.len() as u32,
+            self.head.as_mut_ptr() as u32,
+            self.head.len() as u32,
+        )
+    }
+}
+
 thread_local! {
-    /// Where `js/request.js` writes request objects in their flat form (see that file).
-    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 4096]);
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
+        text: vec![0; 4096],
+        head: vec![0; 256],
+    });
     static MEMORY_SET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -365,78 +393,96 @@ fn with_flat<T>(request: &JsValue, keys: &JsValue, f: impl FnOnce(Request) -> T)
             return None;
         };
         // A getter that throws sends the request to the JSON path, which reports the exception.
-        let mut written =
-            write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32).ok()?;
+        let mut written = buf.write(request, keys).ok()?;
         if written < -1 {
-            // Too small: grow to what it asked for, then write again.
+            // Too small: grow to what it asked for (bytes of text, a quarter as many head
+            // slots), then write again.
             let need = usize::try_from(-(i64::from(written) + 2)).ok()?;
-            buf.resize(need, 0);
-            written =
-                write_request(request, keys, buf.as_mut_ptr() as u32, buf.len() as u32).ok()?;
+            buf.text.resize(need, 0);
+            buf.head.resize(need / 4 + 1, 0);
+            written = buf.write(request, keys).ok()?;
         }
         let len = usize::try_from(written).ok()?;
-        let text = std::str::from_utf8(buf.get(..len)?).ok()?;
-        Some(f(request_from_flat(text)?))
+        let text = std::str::from_utf8(buf.text.get(..len)?).ok()?;
+        Some(f(request_from_parts(&buf.head, text)?))
     })
 }
 
-/// An optional field of the flat form: empty when absent, `+text` when present.
-fn optional(s: &str) -> Option<Option<&str>> {
-    if s.is_empty() {
-        Some(None)
-    } else {
-        s.strip_prefix('+').map(Some)
+/// A request as `js/request.js` writes it: its head (structure and lengths) and its texts.
+struct Parts<'a> {
+    head: &'a [i32],
+    /// The next head slot.
+    at: usize,
+    text: &'a str,
+    /// Where the next text starts.
+    pos: usize,
+    /// Whether `text` is ASCII: then a length in UTF-16 units is one in bytes.
+    ascii: bool,
+}
+
+impl<'a> Parts<'a> {
+    fn int(&mut self) -> Option<i32> {
+        let n = *self.head.get(self.at)?;
+        self.at += 1;
+        Some(n)
     }
-}
-
-/// The NUL-separated tokens of the flat form, counting the separators passed. Written out
-/// because `str::split` searches with a word-at-a-time `memchr` whose set-up costs more than
-/// these short tokens do in WebAssembly.
-struct Tokens<'a> {
-    rest: Option<&'a str>,
-    separators: usize,
-}
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = &'a str;
-    fn next(&mut self) -> Option<&'a str> {
-        let text = self.rest?;
-        match text.bytes().position(|b| b == 0) {
-            Some(i) => {
-                self.rest = text.get(i + 1..);
-                self.separators += 1;
-                text.get(..i)
-            }
-            None => {
-                self.rest = None;
-                Some(text)
-            }
+    fn count(&mut self) -> Option<usize> {
+        usize::try_from(self.int()?).ok()
+    }
+    /// The next text, `units` UTF-16 code units long.
+    fn text(&mut self, units: usize) -> Option<&'a str> {
+        let rest = self.text.get(self.pos..)?;
+        let len = if self.ascii {
+            units
+        } else {
+            utf8_len(rest, units)?
+        };
+        self.pos += len;
+        rest.get(..len)
+    }
+    /// The next optional text: a length, or -1 when absent.
+    fn optional(&mut self) -> Option<Option<&'a str>> {
+        match self.int()? {
+            -1 => Some(None),
+            n => self.text(usize::try_from(n).ok()?).map(Some),
         }
     }
 }
 
-/// Builds a request from the flat form of `js/request.js` with the core's request builder.
-///
-/// The form starts with the number of separators that follow. A NUL inside a principal, key or
-/// value would add one, so a form whose count disagrees is refused (and the request takes the
-/// JSON path), whatever the extra separator did to the tokens' structure.
-fn request_from_flat(text: &str) -> Option<Request> {
-    let mut t = Tokens {
-        rest: Some(text),
-        separators: 0,
+/// The bytes `s` starts with that are `units` UTF-16 code units long (`None`: no character
+/// ends there).
+fn utf8_len(s: &str, units: usize) -> Option<usize> {
+    let mut seen = 0;
+    for (i, c) in s.char_indices() {
+        if seen == units {
+            return Some(i);
+        }
+        seen += c.len_utf16();
+    }
+    (seen == units).then_some(s.len())
+}
+
+/// Builds a request from the form `js/request.js` writes, with the core's request builder.
+/// Anything out of place (which that file never writes) answers `None`: the JSON path.
+fn request_from_parts(head: &[i32], text: &str) -> Option<Request> {
+    let mut p = Parts {
+        head,
+        at: 0,
+        text,
+        pos: 0,
+        ascii: text.is_ascii(),
     };
-    let expected: usize = t.next()?.parse().ok()?;
-    let principal = optional(t.next()?)?;
-    let action = t.next()?;
-    let resource_account = optional(t.next()?)?;
-    let principal_account = optional(t.next()?)?;
-    let federating_user = optional(t.next()?)?;
-    let wildcard = t.next()?;
+    let principal = p.optional()?;
+    let action = p.optional()??;
+    let resource_account = p.optional()?;
+    let principal_account = p.optional()?;
+    let federating_user = p.optional()?;
+    let wildcard = p.int()?;
     // An unreadable principal or action takes the JSON path, for its located error.
     let mut req = Request::for_principal(principal, action).ok()?;
-    let resources: usize = t.next()?.parse().ok()?;
-    for _ in 0..resources {
-        req.add_resource(t.next()?);
+    for _ in 0..p.count()? {
+        let n = p.count()?;
+        req.add_resource(p.text(n)?);
     }
     if let Some(a) = resource_account {
         req = req.resource_account(a);
@@ -448,32 +494,33 @@ fn request_from_flat(text: &str) -> Option<Request> {
         req = req.federating_user(u);
     }
     match wildcard {
-        "" => {}
-        "1" => req = req.wildcard_only_action(true),
-        "0" => req = req.wildcard_only_action(false),
+        -1 => {}
+        1 => req = req.wildcard_only_action(true),
+        0 => req = req.wildcard_only_action(false),
         _ => return None,
     }
-    let keys: usize = t.next()?.parse().ok()?;
-    for _ in 0..keys {
-        let key = t.next()?;
-        let value = t.next()?;
-        let value = if let Some(text) = value.strip_prefix('s') {
-            ContextValue::Single(Scalar::new(text))
-        } else {
-            let n: usize = value.strip_prefix('l')?.parse().ok()?;
-            let mut items = Vec::with_capacity(n.min(1024));
-            for _ in 0..n {
-                items.push(Scalar::new(t.next()?.strip_prefix('s')?));
+    for _ in 0..p.count()? {
+        let n = p.count()?;
+        let key = p.text(n)?;
+        let value = match p.int()? {
+            -1 => {
+                let n = p.count()?;
+                ContextValue::Single(Scalar::new(p.text(n)?))
             }
-            ContextValue::List(items)
+            n => {
+                let n = usize::try_from(n).ok()?;
+                let mut items = Vec::with_capacity(n.min(1024));
+                for _ in 0..n {
+                    let len = p.count()?;
+                    items.push(Scalar::new(p.text(len)?));
+                }
+                ContextValue::List(items)
+            }
         };
         req.set_context(key, value);
     }
-    // Every token read, and as many separators as were written between them.
-    match t.next() {
-        None if t.separators == expected + 1 => Some(req),
-        _ => None,
-    }
+    // Every text read.
+    (p.pos == text.len()).then_some(req)
 }
 
 #[derive(Serialize)]

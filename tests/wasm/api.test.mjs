@@ -94,15 +94,20 @@ test("a getter that throws is a failure, and later requests still take the fast 
     assert.equal(r.ok, false);
     assert.match(r.errors[0].message, /boom/);
   }
-  // The fast path reads the getter once, refuses the NUL, and the JSON path reads it again: two
-  // reads. Were the fast path out of use, the JSON path alone would read it once.
+  // The fast path reads the getter once, refuses the Date (which it leaves to the JSON path,
+  // where it becomes text), and the JSON path reads it again: two reads. Were the fast path out
+  // of use, the JSON path alone would read it once.
   let reads = 0;
   const counted = {
-    principal: alice, resource: "arn:aws:s3:::bucket/k\u0000",
+    principal: alice, resource: "arn:aws:s3:::bucket/k", context: { "app:When": new Date(0) },
     get action() { reads++; return "s3:GetObject"; },
   };
   assert.equal(set.decide(counted), "allow");
   assert.equal(reads, 2);
+  // A request the fast path takes reads it once.
+  reads = 0;
+  assert.equal(set.decide({ ...counted, context: {} }), "allow");
+  assert.equal(reads, 1);
 });
 
 test("a compiled set decides and explains", () => {
@@ -249,12 +254,11 @@ test("unusual request objects answer exactly as their JSON text does", () => {
     { ...base, context: { "app:Team": "a", "app:team": "b" } },
     { ...base, context: { "app:Team": "a\u0000b" } },
     { ...base, resource: "arn:aws:s3:::b/k\u0000x", context: { "app:Team": "a" } },
-    // NULs that would make well-formed tokens of the flat form if nothing counted separators.
+    // NULs, which once separated the texts of the fast path's form (lengths do now).
     { ...base, context: { "app:Team": "a\u0000app:Team\u0000sa" } },
     { ...base, context: { "app:Team": "b", "x\u0000sa\u0000app:Team": "a" } },
     { ...base, principal: `${alice}\u0000s3:GetObject`, action: "s3:GetObject" },
-    // Every field shifts by one token and still reads as a request (principal alice, action
-    // s3:GetObject, resource account x, resource "0"): only the separator count tells.
+    // With NUL as a separator, every field would shift by one token and still read as a request.
     { principal: `${alice}\u0000s3:GetObject`, action: "+x", wildcardOnlyAction: true },
     { ...base, context: { "app:Team\u0000": "a" } },
     { ...base, context: { "app:Tags": ["ok\u0000sbad"], "app:Team": "a" } },
@@ -300,6 +304,49 @@ test("unusual request objects answer exactly as their JSON text does", () => {
     assert.deepEqual(set.decide(req, 1.8e9), set.decide(text, 1.8e9), label);
     assert.deepEqual(set.evaluate(req, true, 1.8e9), set.evaluate(text, true, 1.8e9), label);
   }
+});
+
+test("requests larger than the fast path's areas are read after they grow", () => {
+  // 300 keys (more head slots than the 256 the area starts with), a 6,000-character value (more
+  // text than its 4,096 bytes) and non-ASCII text: the areas grow, and the answers are the JSON
+  // path's.
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [{
+      Effect: "Allow", Action: "s3:GetObject", Resource: "*",
+      Condition: { StringEquals: { "app:k299": "v299", "app:Long": "é".repeat(3000) + "😀".repeat(1500) } },
+    }],
+  };
+  const set = w.PolicySet.compile({ identity: [policy] }).set;
+  const context = {};
+  for (let i = 0; i < 300; i++) context[`app:k${i}`] = `v${i}`;
+  context["app:Long"] = "é".repeat(3000) + "😀".repeat(1500);
+  context["app:List"] = Array.from({ length: 100 }, (_, i) => `x${i}`);
+  const req = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::b/k", context };
+  const wrong = { ...req, context: { ...context, "app:k299": "v298" } };
+  // The fast path reads the object once, or twice when it had to grow its areas first; the JSON
+  // path would read it once more.
+  let reads = 0;
+  const counted = { ...req };
+  Object.defineProperty(counted, "action", { enumerable: true, get() { reads++; return "s3:GetObject"; } });
+  assert.equal(w.PreparedRequest.read(counted, 1.8e9).ok, true);
+  assert.ok(reads === 1 || reads === 2, `${reads} reads`);
+  reads = 0;
+  assert.equal(set.decide(counted, 1.8e9), "allow");
+  assert.equal(reads, 1);
+  for (let round = 0; round < 2; round++) {
+    for (const [r, decision] of [[req, "allow"], [wrong, "implicitDeny"]]) {
+      assert.equal(set.decide(r, 1.8e9), decision);
+      assert.equal(set.decide(JSON.stringify(r), 1.8e9), decision);
+      // Read without the set's keys: every key is handed over.
+      const p = w.PreparedRequest.read(r, 1.8e9);
+      assert.equal(p.ok, true);
+      assert.equal(set.decidePrepared(p.request), decision);
+      assert.deepEqual(set.evaluate(r, true, 1.8e9), set.evaluate(JSON.stringify(r), true, 1.8e9));
+    }
+  }
+  // A small request still takes the fast path afterwards.
+  assert.equal(set.decide({ ...req, context: { "app:k299": "v299", "app:Long": context["app:Long"] } }, 1.8e9), "allow");
 });
 
 test("random request objects answer exactly as their JSON text does", () => {
