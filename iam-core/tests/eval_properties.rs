@@ -172,6 +172,124 @@ fn request() -> impl Strategy<Value = Request> {
         })
 }
 
+/// A request as the bindings read one: principal, action, then the rest.
+#[derive(Debug, Clone)]
+struct Spec {
+    principal: Option<&'static str>,
+    action: &'static str,
+    resources: Vec<&'static str>,
+    context: Vec<(&'static str, &'static str)>,
+    resource_account: Option<&'static str>,
+    principal_account: Option<&'static str>,
+    federating_user: Option<&'static str>,
+    wildcard: Option<bool>,
+    now: Option<i64>,
+}
+
+impl Spec {
+    fn fill(&self, r: &mut Request) {
+        for res in &self.resources {
+            r.add_resource(res);
+        }
+        for (k, v) in &self.context {
+            r.set_context(k, *v);
+        }
+        if let Some(a) = self.resource_account {
+            r.set_resource_account(a);
+        }
+        if let Some(a) = self.principal_account {
+            r.set_principal_account(a);
+        }
+        if let Some(u) = self.federating_user {
+            r.set_federating_user(u);
+        }
+        if let Some(w) = self.wildcard {
+            r.set_wildcard_only_action(w);
+        }
+        if let Some(t) = self.now {
+            r.set_current_time(t);
+        }
+    }
+    fn apply<E>(&self, r: Result<Request, E>) -> Result<Request, E> {
+        let mut r = r?;
+        self.fill(&mut r);
+        Ok(r)
+    }
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        prop::sample::select(
+            &[
+                None,
+                Some("anonymous"),
+                Some("111122223333"),
+                Some("lambda.amazonaws.com"),
+                Some("arn:aws:iam::111122223333:user/alice"),
+                Some("arn:aws:iam::111122223333:user/bob"),
+                Some("arn:aws:sts::111122223333:assumed-role/Dev/s1"),
+                Some("arn:aws:sts::111122223333:federated-user/fed"),
+                Some("not a principal"),
+            ][..],
+        ),
+        prop::sample::select(
+            &[
+                "s3:GetObject",
+                "S3:getobject",
+                "s3:PutObject",
+                "s3:ListBucket",
+                "s3:NoSuchAction",
+                "ec2:DescribeInstances",
+                "iam:PassRole",
+                "s3:*",
+                "nocolon",
+            ][..],
+        ),
+        prop::sample::subsequence(
+            &[
+                "arn:aws:s3:::b/k",
+                "arn:aws:s3:::b",
+                "arn:aws:s3:::c/k",
+                "*",
+            ][..],
+            0..3,
+        ),
+        prop::sample::subsequence(
+            &[
+                ("aws:PrincipalTag/team", "dev"),
+                ("aws:SecureTransport", "true"),
+                ("aws:SourceIp", "203.0.113.5"),
+                ("aws:username", "mallory"),
+                ("AWS:SourceIp", "198.51.100.1"),
+                ("aws:TagKeys", "a"),
+            ][..],
+            0..4,
+        ),
+        (
+            proptest::option::of(prop::sample::select(&["111122223333", "444455556666"][..])),
+            proptest::option::of(prop::sample::select(&["111122223333", "444455556666"][..])),
+            proptest::option::of(Just("arn:aws:iam::111122223333:user/alice")),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(prop::sample::select(
+                &[1_800_000_000_i64, 1_950_000_000][..],
+            )),
+        ),
+    )
+        .prop_map(
+            |(principal, action, resources, context, (ra, pa, fu, wildcard, now))| Spec {
+                principal,
+                action,
+                resources,
+                context,
+                resource_account: ra,
+                principal_account: pa,
+                federating_user: fu,
+                wildcard,
+                now,
+            },
+        )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
 
@@ -245,6 +363,56 @@ proptest! {
         }
         prop_assert_eq!(set.decide(&indexed).decision(), set.evaluate(&indexed, false).decision());
         prop_assert_eq!(set.decide(&plain).decision(), set.evaluate(&plain, false).decision());
+    }
+
+    #[test]
+    fn a_refilled_request_is_the_request_built_anew(
+        s in setup(),
+        specs in prop::collection::vec(spec(), 1..7),
+    ) {
+        // One request refilled again and again (as the bindings read one request after another)
+        // must be, field by field and decision by decision, the request built anew; the
+        // derived keys (from the caller, its account and the clock) are read by an extra policy.
+        let mut b = PolicySet::builder();
+        for (i, p) in s.identity.iter().enumerate() {
+            b = b.identity(&format!("id{i}"), parse(&policy_json(p)));
+        }
+        let derived = policy_json(&[json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:username": "alice", "aws:PrincipalAccount": "111122223333"},
+                          "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}})]);
+        let set = b.identity("derived", parse(&derived)).build();
+        let mut reused: Option<Request> = None;
+        for spec in &specs {
+            let fresh = spec.apply(Request::for_principal(spec.principal, spec.action));
+            let refilled = match reused.as_mut() {
+                None => {
+                    reused = spec.apply(Request::for_principal(spec.principal, spec.action)).ok();
+                    reused.as_ref().ok_or(())
+                }
+                Some(r) => match r.refill(spec.principal, spec.action) {
+                    Ok(()) => {
+                        spec.fill(r);
+                        Ok(&*r)
+                    }
+                    Err(_) => Err(()),
+                },
+            };
+            let (fresh, refilled) = match (fresh, refilled) {
+                (Ok(f), Ok(r)) => (f, r),
+                (Err(_), Err(())) => continue,
+                (f, r) => return Err(TestCaseError::fail(format!("{spec:?}: {} and {}", f.is_ok(), r.is_ok()))),
+            };
+            prop_assert_eq!(refilled.caller(), fresh.caller());
+            prop_assert_eq!(refilled.action(), fresh.action());
+            prop_assert_eq!(refilled.resources(), fresh.resources());
+            prop_assert_eq!(refilled.is_wildcard_only(), fresh.is_wildcard_only());
+            prop_assert_eq!(refilled.caller_account(), fresh.caller_account());
+            prop_assert_eq!(refilled.context_values(), fresh.context_values());
+            prop_assert_eq!(refilled.context_entries(), fresh.context_entries());
+            prop_assert_eq!(set.decide(refilled).decision(), set.decide(&fresh).decision());
+            let explain = |r: &Request| serde_json::to_value(set.evaluate(r, true)).unwrap();
+            prop_assert_eq!(explain(refilled), explain(&fresh));
+        }
     }
 
     #[test]

@@ -313,6 +313,9 @@ extern "C" {
 struct Scratch {
     text: Vec<u8>,
     head: Vec<i32>,
+    /// The request last read, refilled with the next (its memory and, when they repeat, its
+    /// caller and action kept: see [`Request::refill`]).
+    request: Option<Request>,
 }
 
 impl Scratch {
@@ -333,6 +336,7 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
         text: vec![0; 4096],
         head: vec![0; 256],
+        request: None,
     });
     static MEMORY_SET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -344,17 +348,16 @@ thread_local! {
 /// its [`relevant_context_keys`](iam_core::eval::PolicySet::relevant_context_keys); or `null`),
 /// the fast path leaves out context keys no decision of that set depends on.
 fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {
-    with_request(request, keys, now, |r| r)
+    with_request(request, keys, now, Request::clone)
 }
 
-/// [`read_request`] handing the request to `f`, which `decide` and `evaluate` call where the
-/// request is built: returning it first would move it, and in WebAssembly each move of a
-/// request is a `memory.copy`, which V8 makes through a C function.
+/// [`read_request`] lending the request to `f`, which `decide` and `evaluate` call: the fast
+/// path reads into one request kept for the next call (no request built and dropped per call).
 fn with_request<T>(
     request: &JsValue,
     keys: &JsValue,
     now: Option<f64>,
-    f: impl FnOnce(Request) -> T,
+    f: impl FnOnce(&Request) -> T,
 ) -> Result<T, JsValue> {
     if now.is_some_and(|n| !n.is_finite()) {
         // NaN also comes from the glue's number conversion of a non-number (`"soon"`, `{}`).
@@ -364,7 +367,7 @@ fn with_request<T>(
     }
     let mut f = Some(f);
     if !request.is_string() {
-        let answer = with_flat(request, keys, |mut r| {
+        let answer = with_flat(request, keys, |r| {
             r.set_current_time(now_seconds(now));
             f.take().map(|f| f(r))
         });
@@ -376,13 +379,13 @@ fn with_request<T>(
     let mut r = Request::from_json(&text).map_err(|e| parse_failure(&e))?;
     r.set_current_time(now_seconds(now));
     // `f` is still there: the fast path calls it only with a request it read.
-    f.map(|f| f(r))
+    f.map(|f| f(&r))
         .ok_or_else(|| argument_failure("the request could not be read"))
 }
 
 /// Reads a request object on the fast path and hands it to `f`; `None` (without calling `f`)
 /// sends the request to the JSON path.
-fn with_flat<T>(request: &JsValue, keys: &JsValue, f: impl FnOnce(Request) -> T) -> Option<T> {
+fn with_flat<T>(request: &JsValue, keys: &JsValue, f: impl FnOnce(&mut Request) -> T) -> Option<T> {
     if !MEMORY_SET.with(|s| s.replace(true)) {
         set_memory(&wasm_bindgen::memory());
     }
@@ -403,8 +406,13 @@ fn with_flat<T>(request: &JsValue, keys: &JsValue, f: impl FnOnce(Request) -> T)
             written = buf.write(request, keys).ok()?;
         }
         let len = usize::try_from(written).ok()?;
-        let text = std::str::from_utf8(buf.text.get(..len)?).ok()?;
-        Some(f(request_from_parts(&buf.head, text)?))
+        let Scratch {
+            text,
+            head,
+            request: slot,
+        } = &mut *buf;
+        let text = std::str::from_utf8(text.get(..len)?).ok()?;
+        Some(f(request_from_parts(head, text, slot)?))
     })
 }
 
@@ -462,9 +470,14 @@ fn utf8_len(s: &str, units: usize) -> Option<usize> {
     (seen == units).then_some(s.len())
 }
 
-/// Builds a request from the form `js/request.js` writes, with the core's request builder.
-/// Anything out of place (which that file never writes) answers `None`: the JSON path.
-fn request_from_parts(head: &[i32], text: &str) -> Option<Request> {
+/// Reads a request from the form `js/request.js` writes into `slot`, with the core's request
+/// builder (a new request, or the one in `slot` refilled). Anything out of place (which that
+/// file never writes) answers `None`: the JSON path.
+fn request_from_parts<'r>(
+    head: &[i32],
+    text: &str,
+    slot: &'r mut Option<Request>,
+) -> Option<&'r mut Request> {
     let mut p = Parts {
         head,
         at: 0,
@@ -479,24 +492,28 @@ fn request_from_parts(head: &[i32], text: &str) -> Option<Request> {
     let federating_user = p.optional()?;
     let wildcard = p.int()?;
     // An unreadable principal or action takes the JSON path, for its located error.
-    let mut req = Request::for_principal(principal, action).ok()?;
+    match slot.as_mut() {
+        Some(r) => r.refill(principal, action).ok()?,
+        None => *slot = Some(Request::for_principal(principal, action).ok()?),
+    }
+    let req = slot.as_mut()?;
     for _ in 0..p.count()? {
         let n = p.count()?;
         req.add_resource(p.text(n)?);
     }
     if let Some(a) = resource_account {
-        req = req.resource_account(a);
+        req.set_resource_account(a);
     }
     if let Some(a) = principal_account {
-        req = req.principal_account(a);
+        req.set_principal_account(a);
     }
     if let Some(u) = federating_user {
-        req = req.federating_user(u);
+        req.set_federating_user(u);
     }
     match wildcard {
         -1 => {}
-        1 => req = req.wildcard_only_action(true),
-        0 => req = req.wildcard_only_action(false),
+        1 => req.set_wildcard_only_action(true),
+        0 => req.set_wildcard_only_action(false),
         _ => return None,
     }
     for _ in 0..p.count()? {
@@ -673,7 +690,7 @@ impl PolicySet {
         let evaluated = with_request(&request, &self.keys, now, |r| {
             to_js(&Evaluated {
                 ok: true,
-                result: &self.inner.evaluate(&r, trace.unwrap_or(false)),
+                result: &self.inner.evaluate(r, trace.unwrap_or(false)),
             })
         });
         evaluated.unwrap_or_else(|e| e)
@@ -702,7 +719,7 @@ impl PolicySet {
         now: Option<f64>,
     ) -> JsValue {
         with_request(&request, &self.keys, now, |r| {
-            decision_js(self.inner.decide(&r).decision())
+            decision_js(self.inner.decide(r).decision())
         })
         .unwrap_or_else(|e| e)
     }

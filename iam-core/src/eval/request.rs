@@ -527,6 +527,13 @@ impl Context {
         }
     }
 
+    /// Removes every key, keeping the memory for the next.
+    pub(crate) fn clear(&mut self) {
+        self.keys.clear();
+        self.entries.clear();
+        self.index = None;
+    }
+
     /// Looks up a key in any letter case.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
         let i = self.position(key)?;
@@ -562,7 +569,7 @@ impl Context {
 }
 
 /// A request to evaluate: a caller, an action, one or more resources, and a context.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Request {
     caller: Caller,
     /// The action as given and lower-cased, in one allocation.
@@ -584,6 +591,15 @@ pub struct Request {
     federating_user: Option<Box<str>>,
     /// The clock for `aws:CurrentTime` and `aws:EpochTime`, when given.
     now: Option<i64>,
+    /// The principal text `caller` was read from, when [`refill`](Self::refill) made the request
+    /// (empty otherwise): a refill for the same principal keeps the caller.
+    caller_text: String,
+    /// The catalog's wildcard-only flag for the action, beside `catalog_id`: a refill for the
+    /// same action restores it without a lookup.
+    catalog_wildcard: bool,
+    /// The resources before the last refill, taken back by [`add_resource`](Self::add_resource)
+    /// when the same text comes in the same place (no allocation).
+    spare: Vec<Box<str>>,
     /// The context keys AWS derives from the caller and the clock, computed on first use (the
     /// cells live on the heap, allocated by the first lookup of a derived key, so that building
     /// and moving a request stays cheap).
@@ -619,6 +635,50 @@ const DERIVED_KEYS: [&str; 9] = [
     "aws:EpochTime",
 ];
 
+/// A copy without the spare resources of a refill (memory kept for the next refill, which a copy
+/// does not need).
+impl Clone for Request {
+    fn clone(&self) -> Request {
+        Request {
+            caller: self.caller.clone(),
+            action: self.action.clone(),
+            colon: self.colon,
+            catalog_id: self.catalog_id,
+            resources: self.resources.clone(),
+            first_arn: self.first_arn,
+            context: self.context.clone(),
+            resource_account: self.resource_account.clone(),
+            principal_account: self.principal_account.clone(),
+            wildcard_only_action: self.wildcard_only_action,
+            federating_user: self.federating_user.clone(),
+            now: self.now,
+            derived: self.derived.clone(),
+            caller_text: self.caller_text.clone(),
+            catalog_wildcard: self.catalog_wildcard,
+            spare: Vec::new(),
+        }
+    }
+}
+
+/// Where the `:` of an action is, if the action is `service:Action` without wildcards.
+fn action_colon(action: &str) -> Result<usize, RequestError> {
+    let colon = action.bytes().position(|b| b == b':');
+    match colon {
+        Some(i)
+            if i > 0
+                && i + 1 < action.len()
+                && !action.bytes().skip(i + 1).any(|b| b == b':')
+                && !action.bytes().any(|b| b == b'*' || b == b'?') =>
+        {
+            Ok(i)
+        }
+        _ => Err(RequestError::new(
+            "action",
+            format!("`{action}` is not an action of the form `service:Action` without wildcards"),
+        )),
+    }
+}
+
 impl Request {
     /// A request by `principal` (see [`Caller::parse`]) for `action` (`service:Action`). Without
     /// resources it is evaluated against `*`, the resource of actions that have no resource-level
@@ -639,35 +699,82 @@ impl Request {
         // What `classify_with(catalog())` does, looked up by the lower-cased action the request
         // already holds (no second lower-casing, no dynamic call); the action's catalog id comes
         // with it.
-        if let Some((id, yes)) =
-            crate::catalog::catalog().action_lower(r.service_lower(), r.name_lower())
-        {
-            r.wildcard_only_action = yes;
-            r.catalog_id = Some(id);
-        }
+        r.classify();
         Ok(r)
+    }
+
+    /// Looks the action up in the embedded catalog: its id and wildcard-only flag.
+    fn classify(&mut self) {
+        if let Some((id, yes)) =
+            crate::catalog::catalog().action_lower(self.service_lower(), self.name_lower())
+        {
+            self.wildcard_only_action = yes;
+            self.catalog_wildcard = yes;
+            self.catalog_id = Some(id);
+        }
+    }
+
+    /// Makes this request the one [`for_principal`](Self::for_principal) builds, keeping what it
+    /// can: the memory of its context and resources, the caller when the principal text is the
+    /// one it was read from, the action and its catalog entry when the action text is the same.
+    /// For readers that build one request after another (the bindings): a refilled request
+    /// decides exactly as a new one. On error the request is left as it was.
+    pub fn refill(&mut self, principal: Option<&str>, action: &str) -> Result<(), RequestError> {
+        let text = principal.unwrap_or("anonymous");
+        let caller = if self.caller_text.is_empty() || self.caller_text != text {
+            Some(Caller::parse(text)?)
+        } else {
+            None
+        };
+        let same_action = self.catalog_id.is_some() && self.action.written() == action;
+        let colon = if same_action {
+            self.colon
+        } else {
+            action_colon(action)?
+        };
+        if let Some(caller) = caller {
+            self.caller = caller;
+            self.caller_text.clear();
+            self.caller_text.push_str(text);
+        }
+        if same_action {
+            self.wildcard_only_action = self.catalog_wildcard;
+        } else {
+            self.action = KeyText::new(action);
+            self.colon = colon;
+            self.catalog_id = None;
+            self.wildcard_only_action = false;
+            self.catalog_wildcard = false;
+            self.classify();
+        }
+        // Resources left over from the refill before are dropped; this one's are kept for the
+        // next to take back.
+        std::mem::swap(&mut self.resources, &mut self.spare);
+        self.resources.clear();
+        self.first_arn = None;
+        self.context.clear();
+        self.resource_account = None;
+        self.principal_account = None;
+        self.federating_user = None;
+        self.now = None;
+        self.reset_derived();
+        Ok(())
+    }
+
+    /// Forgets the derived values (they depend on the caller, its account and the clock),
+    /// emptying their cells in place: the box is kept for the next.
+    fn reset_derived(&mut self) {
+        if let Some(d) = self.derived.get_mut() {
+            **d = Derived::default();
+        }
     }
 
     /// A request by an already parsed caller.
     pub fn with_caller(caller: Caller, action: &str) -> Result<Request, RequestError> {
-        let colon = action.bytes().position(|b| b == b':');
-        let valid = colon.is_some_and(|i| {
-            i > 0
-                && i + 1 < action.len()
-                && !action.bytes().skip(i + 1).any(|b| b == b':')
-                && !action.bytes().any(|b| b == b'*' || b == b'?')
-        });
-        if !valid {
-            return Err(RequestError::new(
-                "action",
-                format!(
-                    "`{action}` is not an action of the form `service:Action` without wildcards"
-                ),
-            ));
-        }
+        let colon = action_colon(action)?;
         Ok(Request {
             caller,
-            colon: colon.unwrap_or(0),
+            colon,
             catalog_id: None,
             action: KeyText::new(action),
             resources: Vec::new(),
@@ -679,6 +786,9 @@ impl Request {
             federating_user: None,
             now: None,
             derived: OnceLock::new(),
+            caller_text: String::new(),
+            catalog_wildcard: false,
+            spare: Vec::new(),
         })
     }
 
@@ -691,10 +801,16 @@ impl Request {
     /// Adds a resource in place: [`resource`](Self::resource) for readers that build a request
     /// step by step (no move of the whole request per step).
     pub fn add_resource(&mut self, resource: &str) {
-        if self.resources.is_empty() {
+        let i = self.resources.len();
+        if i == 0 {
             self.first_arn = crate::arn::ArnCuts::of(resource);
         }
-        self.resources.push(resource.into());
+        // The same resource in the same place before a refill: its text is taken back.
+        let text = match self.spare.get_mut(i) {
+            Some(kept) if **kept == *resource => std::mem::take(kept),
+            _ => resource.into(),
+        };
+        self.resources.push(text);
     }
 
     /// Where resource `index` of [`resources`](Self::resources), whose text is `text`, is cut
@@ -722,16 +838,26 @@ impl Request {
     /// Overrides the resource's account (otherwise read from the resource ARN; S3 ARNs have none,
     /// and are then taken to be in the caller's account).
     pub fn resource_account(mut self, account: &str) -> Self {
-        self.resource_account = Some(account.into());
+        self.set_resource_account(account);
         self
+    }
+
+    /// [`resource_account`](Self::resource_account) in place.
+    pub fn set_resource_account(&mut self, account: &str) {
+        self.resource_account = Some(account.into());
     }
 
     /// Overrides the caller's account (otherwise read from the principal ARN). Also sets
     /// `aws:PrincipalAccount` unless the context gives it.
     pub fn principal_account(mut self, account: &str) -> Self {
-        self.principal_account = Some(account.into());
-        self.derived = OnceLock::new();
+        self.set_principal_account(account);
         self
+    }
+
+    /// [`principal_account`](Self::principal_account) in place.
+    pub fn set_principal_account(&mut self, account: &str) {
+        self.principal_account = Some(account.into());
+        self.reset_derived();
     }
 
     /// For a federated-user session (`arn:aws:sts::A:federated-user/name`), the ARN of the IAM user
@@ -740,8 +866,13 @@ impl Request {
     /// is for a role session. The session ARN does not say who the user was, so the request must.
     /// Ignored for other callers.
     pub fn federating_user(mut self, user_arn: &str) -> Self {
-        self.federating_user = Some(user_arn.into());
+        self.set_federating_user(user_arn);
         self
+    }
+
+    /// [`federating_user`](Self::federating_user) in place.
+    pub fn set_federating_user(&mut self, user_arn: &str) {
+        self.federating_user = Some(user_arn.into());
     }
 
     /// The IAM user behind a federated-user session, when the request names one.
@@ -762,8 +893,13 @@ impl Request {
     /// Marks the action as one AWS authorises only against `Resource: "*"` (no resource-level
     /// permissions). The request is then evaluated against `*` whatever resources it names.
     pub fn wildcard_only_action(mut self, yes: bool) -> Self {
-        self.wildcard_only_action = yes;
+        self.set_wildcard_only_action(yes);
         self
+    }
+
+    /// [`wildcard_only_action`](Self::wildcard_only_action) in place.
+    pub fn set_wildcard_only_action(&mut self, yes: bool) {
+        self.wildcard_only_action = yes;
     }
 
     /// A copy of this request for one of its resources.
@@ -786,7 +922,7 @@ impl Request {
     /// step (no move of the whole request).
     pub fn set_current_time(&mut self, epoch_seconds: i64) {
         self.now = Some(epoch_seconds);
-        self.derived = OnceLock::new();
+        self.reset_derived();
     }
 
     /// Sets the wildcard-only flag from a catalog of actions, when the catalog knows the action.
