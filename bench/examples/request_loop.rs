@@ -1,5 +1,6 @@
 //! Building a request and deciding it, in a loop, for profilers (see `decide_loop`): what a
-//! binding pays per call once the caller's object is read. Argument: the number of requests.
+//! binding pays per call once the caller's object is read. Arguments: the number of requests,
+//! then `refill` to refill one request each time (as the bindings do) instead of building anew.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 use iam_core::eval::simulation::Simulation;
 use iam_core::eval::{ContextValue, Request, Scalar};
@@ -11,13 +12,21 @@ fn main() {
     let text = std::fs::read_to_string("bench/workloads/three-statements.json").unwrap();
     let sim = Simulation::parse(&text).unwrap();
     let set = sim.policy_set();
+    // With `refill` after the count, one request is refilled for each (what the bindings do).
+    let refill = std::env::args().nth(2).is_some_and(|a| a == "refill");
+    let mut kept: Option<Request> = None;
     let t = std::time::Instant::now();
     let mut sink = 0usize;
     for i in 0..n {
-        let mut r =
-            Request::for_principal(Some("arn:aws:iam::111122223333:user/alice"), "s3:GetObject")
-                .unwrap()
-                .resource("arn:aws:s3:::reports/q3.csv");
+        let principal = Some("arn:aws:iam::111122223333:user/alice");
+        let r = match kept.as_mut() {
+            Some(r) if refill => {
+                r.refill(principal, "s3:GetObject").unwrap();
+                r
+            }
+            _ => kept.insert(Request::for_principal(principal, "s3:GetObject").unwrap()),
+        };
+        r.add_resource("arn:aws:s3:::reports/q3.csv");
         for (k, v) in [
             (
                 "aws:SourceIp",
@@ -33,8 +42,8 @@ fn main() {
         ] {
             r.set_context(k, ContextValue::Single(Scalar::new(v)));
         }
-        let r = r.current_time(1_800_000_000);
-        sink += set.decide(&r).decision() as usize;
+        r.set_current_time(1_800_000_000);
+        sink += set.decide(r).decision() as usize;
     }
     println!(
         "{:.1} ns per request {sink}",

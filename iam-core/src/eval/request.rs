@@ -376,11 +376,16 @@ pub struct Context {
     /// `(where the key is in keys, value)`, in insertion order.
     entries: Vec<(KeySpan, ContextValue)>,
     index: Option<HashMap<Box<str>, usize>>,
+    /// How much of `keys` the entries use. After [`clear`](Self::clear) the text stays, and a
+    /// key that comes where it was before takes its text back (no copy, no lower-casing).
+    used: usize,
+    /// The keys' spans before the last `clear`, in insertion order.
+    previous: Vec<KeySpan>,
 }
 
 /// Where one key is in [`Context::keys`]: `len` bytes as written from `start`, then `len` bytes
 /// lower-cased.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct KeySpan {
     start: usize,
     len: usize,
@@ -473,19 +478,28 @@ impl Context {
             }
             return;
         }
-        if self.keys.capacity() == 0 {
-            self.keys.reserve(Self::KEY_BYTES.max(2 * key.len()));
-        }
-        let start = self.keys.len();
-        self.keys.push_str(key);
-        self.keys.push_str(key);
-        if let Some(lower) = self.keys.get_mut(start + key.len()..) {
-            lower.make_ascii_lowercase();
-        }
+        let start = self.used;
         let span = KeySpan {
             start,
             len: key.len(),
         };
+        // The same key in the same place as before the last `clear`: its text is still there
+        // (nothing from `used` on was written since, or the buffer was cut at `used`).
+        let kept = self.previous.get(self.entries.len()) == Some(&span)
+            && span.written(&self.keys).as_bytes() == key.as_bytes()
+            && start + 2 * key.len() <= self.keys.len();
+        if !kept {
+            if self.keys.capacity() == 0 {
+                self.keys.reserve(Self::KEY_BYTES.max(2 * key.len()));
+            }
+            self.keys.truncate(start);
+            self.keys.push_str(key);
+            self.keys.push_str(key);
+            if let Some(lower) = self.keys.get_mut(start + key.len()..) {
+                lower.make_ascii_lowercase();
+            }
+        }
+        self.used = start + 2 * key.len();
         self.entries.push((span, value));
         let n = self.entries.len();
         if let Some(index) = &mut self.index {
@@ -527,11 +541,15 @@ impl Context {
         }
     }
 
-    /// Removes every key, keeping the memory for the next.
+    /// Removes every key, keeping the memory for the next, and the keys' text for the next
+    /// keys that are the same in the same order (see `used`).
     pub(crate) fn clear(&mut self) {
-        self.keys.clear();
+        self.previous.clear();
+        self.previous
+            .extend(self.entries.iter().map(|(span, _)| *span));
         self.entries.clear();
         self.index = None;
+        self.used = 0;
     }
 
     /// Looks up a key in any letter case.
@@ -1112,6 +1130,57 @@ fn format_iso(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A context filled, cleared and filled again must be the context filled once: the keys'
+    /// text kept from before is taken back only where it is the same key in the same place.
+    fn refilled_context_is_fresh(rounds: &[Vec<(String, String)>]) -> Result<(), TestCaseError> {
+        let mut kept = Context::new();
+        for keys in rounds {
+            kept.clear();
+            let mut fresh = Context::new();
+            for (k, v) in keys {
+                kept.insert(k, v.as_str());
+                fresh.insert(k, v.as_str());
+            }
+            prop_assert_eq!(&kept, &fresh);
+            prop_assert_eq!(kept.entries(), fresh.entries());
+            for (k, _) in keys {
+                prop_assert_eq!(kept.get(k), fresh.get(k));
+                let lower = k.to_ascii_lowercase();
+                prop_assert_eq!(kept.get_lower(&lower), fresh.get_lower(&lower));
+                prop_assert!(kept.get_lower(&lower).is_some());
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_longer_key_where_two_short_ones_were_is_written_anew() {
+        // `ab` then `XY` leave `ababXYxy`; `abab` starts with the text `abab`, but its
+        // lower-cased copy is not `XYxy`.
+        let round = |keys: &[&str]| {
+            keys.iter()
+                .map(|k| (k.to_string(), "v".to_string()))
+                .collect()
+        };
+        refilled_context_is_fresh(&[
+            round(&["ab", "XY"]),
+            round(&["abab"]),
+            round(&["abab", "b"]),
+        ])
+        .unwrap();
+    }
+
+    proptest! {
+        #[test]
+        fn refilled_contexts_are_fresh_ones(
+            rounds in proptest::collection::vec(
+                proptest::collection::vec(("[abAB:]{0,4}", "[xy]{1,2}"), 0..5), 1..6),
+        ) {
+            refilled_context_is_fresh(&rounds)?;
+        }
+    }
 
     #[test]
     fn callers() {
