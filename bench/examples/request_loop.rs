@@ -3,7 +3,7 @@
 //! then `refill` to refill one request each time (as the bindings do) instead of building anew.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 use iam_core::eval::simulation::Simulation;
-use iam_core::eval::{ContextValue, Request, Scalar};
+use iam_core::eval::Request;
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
@@ -40,7 +40,7 @@ fn main() {
             ("aws:PrincipalTag/team", "analytics"),
             ("aws:MultiFactorAuthPresent", "true"),
         ] {
-            r.set_context(k, ContextValue::Single(Scalar::new(v)));
+            r.set_context_text(k, v);
         }
         r.set_current_time(1_800_000_000);
         sink += set.decide(r).decision() as usize;

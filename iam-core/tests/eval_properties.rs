@@ -192,7 +192,7 @@ impl Spec {
             r.add_resource(res);
         }
         for (k, v) in &self.context {
-            r.set_context(k, *v);
+            r.set_context_text(k, v);
         }
         if let Some(a) = self.resource_account {
             r.set_resource_account(a);
@@ -257,8 +257,11 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::sample::subsequence(
             &[
                 ("aws:PrincipalTag/team", "dev"),
+                ("aws:PrincipalTag/team", "ops"),
                 ("aws:SecureTransport", "true"),
+                ("aws:SecureTransport", "false"),
                 ("aws:SourceIp", "203.0.113.5"),
+                ("aws:SourceIp", "198.51.100.7"),
                 ("aws:username", "mallory"),
                 ("AWS:SourceIp", "198.51.100.1"),
                 ("aws:TagKeys", "a"),

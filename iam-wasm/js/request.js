@@ -244,9 +244,19 @@ function flatten(req, keys) {
 /**
  * Writes `req`: its texts at `tPtr` (room for `tCap` bytes), its head at `hPtr` (room for `hCap`
  * 32-bit slots). Answers the number of text bytes written; -1 when the request must take the
- * JSON path; or -2 - n when it needs more room: n bytes of text and n / 4 head slots.
+ * JSON path; or -2 - n when it needs more room: n bytes of text and n / 4 head slots. Never
+ * throws.
  */
 export function iamWriteRequest(req, keys, tPtr, tCap, hPtr, hCap) {
+  try {
+    return write(req, keys, tPtr, tCap, hPtr, hCap);
+  } catch {
+    // A getter threw: the JSON path reads the object again and reports what it throws.
+    return -1;
+  }
+}
+
+function write(req, keys, tPtr, tCap, hPtr, hCap) {
   // The views are kept between calls; they are made again when an area moves or when memory
   // grew (which detaches the old buffer: its views then have length 0). WebAssembly memory is
   // little-endian, as Int32Array is on every platform that runs it.

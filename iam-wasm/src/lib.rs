@@ -293,10 +293,11 @@ fn now_seconds(now: Option<f64>) -> i64 {
 extern "C" {
     #[wasm_bindgen(js_name = iamSetMemory)]
     fn set_memory(memory: &JsValue);
-    // `catch`: a getter on the request object may throw. Uncaught, the exception would unwind
-    // through this module without releasing the scratch area, and every later call would take
-    // the JSON path.
-    #[wasm_bindgen(js_name = iamWriteRequest, catch)]
+    // Never throws: an exception from a getter on the request object is caught there (it
+    // answers -1, and the JSON path reads the object again and reports what it throws). An
+    // exception here would unwind through this module without releasing the scratch area; and
+    // wasm-bindgen's `catch` wrapper costs more per call than the check.
+    #[wasm_bindgen(js_name = iamWriteRequest)]
     fn write_request(
         request: &JsValue,
         keys: &JsValue,
@@ -304,7 +305,7 @@ extern "C" {
         text_cap: u32,
         head_ptr: u32,
         head_cap: u32,
-    ) -> Result<i32, JsValue>;
+    ) -> i32;
     #[wasm_bindgen(js_name = iamKeySet)]
     fn key_set(keys: Vec<String>) -> JsValue;
 }
@@ -320,7 +321,7 @@ struct Scratch {
 
 impl Scratch {
     /// Asks `js/request.js` to write `request` here.
-    fn write(&mut self, request: &JsValue, keys: &JsValue) -> Result<i32, JsValue> {
+    fn write(&mut self, request: &JsValue, keys: &JsValue) -> i32 {
         write_request(
             request,
             keys,
@@ -396,14 +397,14 @@ fn with_flat<T>(request: &JsValue, keys: &JsValue, f: impl FnOnce(&mut Request) 
             return None;
         };
         // A getter that throws sends the request to the JSON path, which reports the exception.
-        let mut written = buf.write(request, keys).ok()?;
+        let mut written = buf.write(request, keys);
         if written < -1 {
             // Too small: grow to what it asked for (bytes of text, a quarter as many head
             // slots), then write again.
             let need = usize::try_from(-(i64::from(written) + 2)).ok()?;
             buf.text.resize(need, 0);
             buf.head.resize(need / 4 + 1, 0);
-            written = buf.write(request, keys).ok()?;
+            written = buf.write(request, keys);
         }
         let len = usize::try_from(written).ok()?;
         let Scratch {
@@ -522,7 +523,8 @@ fn request_from_parts<'r>(
         let value = match p.int()? {
             -1 => {
                 let n = p.count()?;
-                ContextValue::Single(Scalar::new(p.text(n)?))
+                req.set_context_text(key, p.text(n)?);
+                continue;
             }
             n => {
                 let n = usize::try_from(n).ok()?;

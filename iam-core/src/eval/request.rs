@@ -379,8 +379,9 @@ pub struct Context {
     /// How much of `keys` the entries use. After [`clear`](Self::clear) the text stays, and a
     /// key that comes where it was before takes its text back (no copy, no lower-casing).
     used: usize,
-    /// The keys' spans before the last `clear`, in insertion order.
-    previous: Vec<KeySpan>,
+    /// The entries before the last `clear`, in insertion order (their values are taken back
+    /// by [`insert_text`](Self::insert_text) when the same again).
+    previous: Vec<(KeySpan, ContextValue)>,
 }
 
 /// Where one key is in [`Context::keys`]: `len` bytes as written from `start`, then `len` bytes
@@ -466,6 +467,28 @@ impl Context {
     /// Sets a key (replacing any value under the same key in any letter case).
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
         let value = value.into();
+        self.insert_with(key, |_| value);
+    }
+
+    /// Sets a key to one text value. After a [`clear`](Self::clear), a key that comes back in
+    /// the same place with the same text keeps its value, and so the value's typed reading
+    /// (an IP address, a date, …: no parsing again).
+    pub(crate) fn insert_text(&mut self, key: &str, text: &str) {
+        self.insert_with(key, |before| match before {
+            Some(v) if matches!(&*v, ContextValue::Single(s) if s.as_str() == text) => {
+                std::mem::replace(v, ContextValue::List(Vec::new()))
+            }
+            _ => ContextValue::Single(Scalar::new(text)),
+        });
+    }
+
+    /// Sets a key to the value `value` makes, which is handed the value the key had in the
+    /// same place before the last `clear` when the key is the same.
+    fn insert_with(
+        &mut self,
+        key: &str,
+        value: impl FnOnce(Option<&mut ContextValue>) -> ContextValue,
+    ) {
         if let Some(i) = self.position(key) {
             if let Some((span, v)) = self.entries.get_mut(i) {
                 // The same key in another letter case: the same length (ASCII case only), so the
@@ -474,7 +497,7 @@ impl Context {
                     self.keys
                         .replace_range(span.start..span.start + span.len, key);
                 }
-                *v = value;
+                *v = value(None);
             }
             return;
         }
@@ -485,9 +508,18 @@ impl Context {
         };
         // The same key in the same place as before the last `clear`: its text is still there
         // (nothing from `used` on was written since, or the buffer was cut at `used`).
-        let kept = self.previous.get(self.entries.len()) == Some(&span)
-            && span.written(&self.keys).as_bytes() == key.as_bytes()
-            && start + 2 * key.len() <= self.keys.len();
+        let keys = &self.keys;
+        let before = self
+            .previous
+            .get_mut(self.entries.len())
+            .filter(|(k, _)| {
+                *k == span
+                    && span.written(keys).as_bytes() == key.as_bytes()
+                    && start + 2 * key.len() <= keys.len()
+            })
+            .map(|(_, v)| v);
+        let kept = before.is_some();
+        let value = value(before);
         if !kept {
             if self.keys.capacity() == 0 {
                 self.keys.reserve(Self::KEY_BYTES.max(2 * key.len()));
@@ -544,9 +576,7 @@ impl Context {
     /// Removes every key, keeping the memory for the next, and the keys' text for the next
     /// keys that are the same in the same order (see `used`).
     pub(crate) fn clear(&mut self) {
-        self.previous.clear();
-        self.previous
-            .extend(self.entries.iter().map(|(span, _)| *span));
+        std::mem::swap(&mut self.entries, &mut self.previous);
         self.entries.clear();
         self.index = None;
         self.used = 0;
@@ -853,6 +883,13 @@ impl Request {
         self.context.insert(key, value);
     }
 
+    /// Sets a context key to one text value in place. On a [`refill`](Self::refill)ed request, a
+    /// key that comes back in the same place with the same text keeps its value's typed reading
+    /// (no parsing again); otherwise it is [`set_context`](Self::set_context).
+    pub fn set_context_text(&mut self, key: &str, text: &str) {
+        self.context.insert_text(key, text);
+    }
+
     /// Overrides the resource's account (otherwise read from the resource ARN; S3 ARNs have none,
     /// and are then taken to be in the caller's account).
     pub fn resource_account(mut self, account: &str) -> Self {
@@ -1140,7 +1177,7 @@ mod tests {
             kept.clear();
             let mut fresh = Context::new();
             for (k, v) in keys {
-                kept.insert(k, v.as_str());
+                kept.insert_text(k, v);
                 fresh.insert(k, v.as_str());
             }
             prop_assert_eq!(&kept, &fresh);
