@@ -35,6 +35,11 @@ impl RequestError {
     }
 }
 
+/// Whether two texts are the same (word-at-a-time: see `bytes`), for what a refill compares.
+fn same(a: &str, b: &str) -> bool {
+    super::bytes::same(a.as_bytes(), b.as_bytes())
+}
+
 /// Who makes a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
@@ -475,7 +480,7 @@ impl Context {
     /// (an IP address, a date, …: no parsing again).
     pub(crate) fn insert_text(&mut self, key: &str, text: &str) {
         self.insert_with(key, |before| match before {
-            Some(v) if matches!(&*v, ContextValue::Single(s) if s.as_str() == text) => {
+            Some(v) if matches!(&*v, ContextValue::Single(s) if same(s.as_str(), text)) => {
                 std::mem::replace(v, ContextValue::List(Vec::new()))
             }
             _ => ContextValue::Single(Scalar::new(text)),
@@ -513,9 +518,7 @@ impl Context {
             .previous
             .get_mut(self.entries.len())
             .filter(|(k, _)| {
-                *k == span
-                    && span.written(keys).as_bytes() == key.as_bytes()
-                    && start + 2 * key.len() <= keys.len()
+                *k == span && same(span.written(keys), key) && start + 2 * key.len() <= keys.len()
             })
             .map(|(_, v)| v);
         let kept = before.is_some();
@@ -769,12 +772,12 @@ impl Request {
     /// decides exactly as a new one. On error the request is left as it was.
     pub fn refill(&mut self, principal: Option<&str>, action: &str) -> Result<(), RequestError> {
         let text = principal.unwrap_or("anonymous");
-        let caller = if self.caller_text.is_empty() || self.caller_text != text {
+        let caller = if self.caller_text.is_empty() || !same(&self.caller_text, text) {
             Some(Caller::parse(text)?)
         } else {
             None
         };
-        let same_action = self.catalog_id.is_some() && self.action.written() == action;
+        let same_action = self.catalog_id.is_some() && same(self.action.written(), action);
         let colon = if same_action {
             self.colon
         } else {
@@ -855,7 +858,7 @@ impl Request {
         }
         // The same resource in the same place before a refill: its text is taken back.
         let text = match self.spare.get_mut(i) {
-            Some(kept) if **kept == *resource => std::mem::take(kept),
+            Some(kept) if same(kept, resource) => std::mem::take(kept),
             _ => resource.into(),
         };
         self.resources.push(text);
