@@ -49,12 +49,16 @@ const wellFormed = (s) => typeof s.isWellFormed === "function" && s.isWellFormed
 /** Keys remembered per set beyond its own: the memo stops growing here. */
 const MEMO_LIMIT = 4096;
 
-/** Whether a context key, as written in a request, is one the set's decisions depend on. */
+/**
+ * Whether a context key, as written in a request, is one the set's decisions depend on; null
+ * for a key with a lone surrogate (which the JSON path refuses).
+ */
 function wanted(keys, k) {
   let w = keys.get(k);
   if (w === undefined) {
-    // The set's own keys are stored lower-cased and `true`; any spelling is remembered with its
-    // answer, which depends only on its lower-cased form.
+    // The set's own keys are stored lower-cased and `true`; any well-formed spelling is
+    // remembered with its answer, which depends only on its lower-cased form.
+    if (!wellFormed(k)) return null;
     w = keys.get(asciiLower(k)) === true;
     if (keys.size < MEMO_LIMIT) keys.set(k, w);
   }
@@ -205,6 +209,7 @@ function flatten(req, keys) {
       if (v === undefined) continue; // JSON.stringify leaves these out too
       // Keys no decision of the set depends on are checked, then left out.
       const want = keys === null || wanted(keys, k);
+      if (want === null) return null;
       if (Array.isArray(v)) {
         let items = "";
         for (const x of v) {
@@ -213,8 +218,9 @@ function flatten(req, keys) {
           items += s;
         }
         if (!want) {
-          // Left out, but still read by the JSON path, which refuses lone surrogates.
-          if (!wellFormed(k + items)) return null;
+          // Left out, but still read by the JSON path, which refuses lone surrogates (the key
+          // has none: `wanted` checked).
+          if (!wellFormed(items)) return null;
           continue;
         }
         flat += k + items;
@@ -225,7 +231,7 @@ function flatten(req, keys) {
         const s = scalar(v);
         if (s === null) return null;
         if (!want) {
-          if (!wellFormed(k + s)) return null;
+          if (!wellFormed(s)) return null;
           continue;
         }
         flat += k + s;

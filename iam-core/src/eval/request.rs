@@ -431,17 +431,23 @@ impl KeySpan {
 /// The action as written and lower-cased, in one allocation: `written ++ lower`. ASCII
 /// lower-casing keeps the length, so each half is valid UTF-8 and the split is at `len / 2`.
 #[derive(Debug, Clone)]
-struct KeyText(Box<str>);
+struct KeyText(String);
 
 impl KeyText {
     fn new(key: &str) -> KeyText {
-        let mut text = String::with_capacity(key.len() * 2);
+        let mut text = KeyText(String::with_capacity(key.len() * 2));
+        text.set(key);
+        text
+    }
+    /// Makes this the text of `key`, in the memory it has when that is enough.
+    fn set(&mut self, key: &str) {
+        let text = &mut self.0;
+        text.clear();
         text.push_str(key);
         text.push_str(key);
         if let Some(lower) = text.get_mut(key.len()..) {
             lower.make_ascii_lowercase();
         }
-        KeyText(text.into_boxed_str())
     }
     fn written(&self) -> &str {
         self.0.get(..self.0.len() / 2).unwrap_or("")
@@ -797,7 +803,7 @@ impl Request {
         if same_action {
             self.wildcard_only_action = self.catalog_wildcard;
         } else {
-            self.action = KeyText::new(action);
+            self.action.set(action);
             self.colon = colon;
             self.catalog_id = None;
             self.wildcard_only_action = false;
