@@ -27,6 +27,33 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! A reader that builds one request after another (a server loop, a binding) can refill one
+//! request instead: [`Request::refill`] keeps its memory, and keeps what repeats from the request
+//! before (the parsed caller, the action's catalog entry, context keys and, through
+//! [`Request::set_context_text`], values with their parsed readings). A refilled request decides
+//! exactly as a new one.
+//!
+//! ```
+//! use iam_core::{Policy, eval::{PolicySet, Request, Decision}};
+//!
+//! let identity = Policy::parse(r#"{"Version": "2012-10-17", "Statement": {
+//!     "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+//!     "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}}"#)?;
+//! let set = PolicySet::builder().identity("reports", identity).build();
+//! let alice = Some("arn:aws:iam::111122223333:user/alice");
+//! let mut request = Request::for_principal(alice, "s3:GetObject")?;
+//! let mut decisions = Vec::new();
+//! for (action, ip) in [("s3:GetObject", "203.0.113.7"), ("s3:GetObject", "198.51.100.1"),
+//!                      ("s3:PutObject", "203.0.113.7")] {
+//!     request.refill(alice, action)?;
+//!     request.add_resource("arn:aws:s3:::reports/q3.csv");
+//!     request.set_context_text("aws:SourceIp", ip);
+//!     decisions.push(set.decide(&request).decision());
+//! }
+//! assert_eq!(decisions, [Decision::Allow, Decision::ImplicitDeny, Decision::ImplicitDeny]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The rules, and the choices made where AWS is silent, are listed in `docs/semantics.md`.
 
 mod bytes;
