@@ -5,7 +5,8 @@
 #
 #   native decide          bench/examples/decide_loop.rs, per workload
 #   native request+decide  bench/examples/request_loop.rs (build a request with four context
-#                          keys, decide it, drop it)
+#                          keys, decide it, drop it; then refilling one request instead, as
+#                          iam-wasm does)
 #   WebAssembly decide     bench/js/prepared-loop.mjs under `node --single-threaded --no-liftoff`
 #                          (x86 instructions of V8's optimised code; one thread and no baseline
 #                          tier make the count repeatable); needs iam-wasm/build.sh first
@@ -37,6 +38,7 @@ for w in three-statements ten-statements; do
   echo "native decide, $w: $(per_call 100000 target/release/examples/decide_loop "$w.json") instructions"
 done
 echo "native request build + decide + drop, three-statements: $(per_call 20000 target/release/examples/request_loop) instructions"
+echo "native request refill + decide, three-statements: $(per_call 20000 target/release/examples/request_loop refill) instructions"
 if [ -f iam-wasm/pkg/node/iam_wasm.js ] && command -v node >/dev/null; then
   for w in three-statements ten-statements; do
     echo "WebAssembly decidePrepared, $w: $(per_call 100000 node --single-threaded --no-liftoff \

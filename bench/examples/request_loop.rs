@@ -1,19 +1,19 @@
 //! Building a request and deciding it, in a loop, for profilers (see `decide_loop`): what a
 //! binding pays per call once the caller's object is read. Arguments: the number of requests,
-//! then `refill` to refill one request each time (as the bindings do) instead of building anew.
+//! and `refill` to refill one request each time (as iam-wasm does) instead of building anew.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 use iam_core::eval::simulation::Simulation;
 use iam_core::eval::Request;
 fn main() {
     let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
+        .skip(1)
+        .find_map(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let text = std::fs::read_to_string("bench/workloads/three-statements.json").unwrap();
     let sim = Simulation::parse(&text).unwrap();
     let set = sim.policy_set();
-    // With `refill` after the count, one request is refilled for each (what the bindings do).
-    let refill = std::env::args().nth(2).is_some_and(|a| a == "refill");
+    // With `refill`, one request is refilled for each (what the bindings do).
+    let refill = std::env::args().any(|a| a == "refill");
     let mut kept: Option<Request> = None;
     let t = std::time::Instant::now();
     let mut sink = 0usize;
