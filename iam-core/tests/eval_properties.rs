@@ -380,6 +380,16 @@ proptest! {
         for (i, p) in s.identity.iter().enumerate() {
             b = b.identity(&format!("id{i}"), parse(&policy_json(p)));
         }
+        if let Some(p) = &s.boundary {
+            b = b.permissions_boundary("pb", parse(&policy_json(p)));
+        }
+        if let Some(p) = &s.scp {
+            b = b.scp_level(vec![("scp".into(), parse(&policy_json(p)))]);
+        }
+        // A resource policy naming the federating user, so that forgetting it shows.
+        let resource = policy_json(&[json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}})]);
+        b = b.resource("bucket", parse(&resource));
         let derived = policy_json(&[json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
             "Condition": {"StringEquals": {"aws:username": "alice", "aws:PrincipalAccount": "111122223333"},
                           "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}})]);
@@ -410,6 +420,7 @@ proptest! {
             prop_assert_eq!(refilled.resources(), fresh.resources());
             prop_assert_eq!(refilled.is_wildcard_only(), fresh.is_wildcard_only());
             prop_assert_eq!(refilled.caller_account(), fresh.caller_account());
+            prop_assert_eq!(refilled.federating_user_arn(), fresh.federating_user_arn());
             prop_assert_eq!(refilled.context_values(), fresh.context_values());
             prop_assert_eq!(refilled.context_entries(), fresh.context_entries());
             prop_assert_eq!(set.decide(refilled).decision(), set.decide(&fresh).decision());

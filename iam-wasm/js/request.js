@@ -40,6 +40,16 @@ const plain = (o) => {
   return p === Object.prototype || p === null;
 };
 
+/**
+ * Whether `Object.prototype` has no enumerable property. `for…in` (which reads plain objects
+ * here) would also visit one, `JSON.stringify` would not; so while one exists, every request
+ * takes the JSON path.
+ */
+function cleanPrototype() {
+  for (const _ in Object.prototype) return false;
+  return true;
+}
+
 /** Lower-cases ASCII letters only, as the core compares context keys (`É` keeps its case). */
 const asciiLower = (s) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
@@ -211,22 +221,32 @@ function flatten(req, keys) {
       const want = keys === null || wanted(keys, k);
       if (want === null) return null;
       if (Array.isArray(v)) {
-        let items = "";
+        if (!want) {
+          // Left out, but still read by the JSON path, which refuses lone surrogates (the key
+          // has none: `wanted` checked). Each item on its own: the halves of a pair in two
+          // items are two lone surrogates.
+          for (const x of v) {
+            const s = scalar(x);
+            if (s === null || !wellFormed(s)) return null;
+          }
+          continue;
+        }
+        // One pass over the items (an array read twice could answer differently), the count
+        // written once known. (Halves of a pair in two items join in `flat`; iam-wasm then
+        // finds no character boundary where the first item ends and refuses the form.)
+        flat += k;
+        i = put(i, k.length);
+        const items = i;
+        i = put(i, 0);
+        let n = 0;
         for (const x of v) {
           const s = scalar(x);
           if (s === null) return null;
-          items += s;
+          flat += s;
+          i = put(i, s.length);
+          n++;
         }
-        if (!want) {
-          // Left out, but still read by the JSON path, which refuses lone surrogates (the key
-          // has none: `wanted` checked).
-          if (!wellFormed(items)) return null;
-          continue;
-        }
-        flat += k + items;
-        i = put(i, k.length);
-        i = put(i, v.length);
-        for (const x of v) i = put(i, scalar(x).length);
+        if (items < head.length) head[items] = n;
       } else {
         const s = scalar(v);
         if (s === null) return null;
@@ -270,6 +290,7 @@ function write(req, keys, tPtr, tCap, hPtr, hCap) {
     head = new Int32Array(memory.buffer, hPtr, hCap);
     headPtr = hPtr;
   }
+  if (!cleanPrototype()) return -1;
   const flat = flatten(req, keys);
   if (flat === null) return -1;
   const need = Math.max(flat.length * 3, headNeed * 4);

@@ -401,9 +401,12 @@ fn with_flat<T>(request: &JsValue, keys: &JsValue, f: impl FnOnce(&mut Request) 
         if written < -1 {
             // Too small: grow to what it asked for (bytes of text, a quarter as many head
             // slots), then write again.
+            // (Never shrunk: a request that needed head room rather than text must not leave
+            // less text room than before.)
             let need = usize::try_from(-(i64::from(written) + 2)).ok()?;
-            buf.text.resize(need, 0);
-            buf.head.resize(need / 4 + 1, 0);
+            let (text, head) = (buf.text.len().max(need), buf.head.len().max(need / 4 + 1));
+            buf.text.resize(text, 0);
+            buf.head.resize(head, 0);
             written = buf.write(request, keys);
         }
         let len = usize::try_from(written).ok()?;

@@ -105,8 +105,10 @@ test("a getter that throws is a failure, and later requests still take the fast 
   assert.equal(set.decide(counted), "allow");
   assert.equal(reads, 2);
   // A request the fast path takes reads it once.
+  const plain = { principal: alice, resource: "arn:aws:s3:::bucket/k", context: {} };
+  Object.defineProperty(plain, "action", { enumerable: true, get() { reads++; return "s3:GetObject"; } });
   reads = 0;
-  assert.equal(set.decide({ ...counted, context: {} }), "allow");
+  assert.equal(set.decide(plain), "allow");
   assert.equal(reads, 1);
 });
 
@@ -274,6 +276,14 @@ test("unusual request objects answer exactly as their JSON text does", () => {
     { ...base, action: "s3:PutObject", context: { "app:N": NaN } },
     { ...base, action: "s3:PutObject", context: { "app:N": -0 } },
     { ...base, context: { "app:Team": "a", "app:Tags": ["ok", "bad"] } },
+    // The halves of a surrogate pair in two texts, which the fast path joins: each is a lone
+    // surrogate, which the JSON path refuses.
+    { ...base, context: { "unread:key": ["\ud83d", "\ude00"], "app:Team": "a" } },
+    { ...base, context: { "app:Tags": ["\ud83d", "\ude00"], "app:Team": "a" } },
+    { ...base, context: { "app:Team": "a", "unread:\ud83d": "\ude00" } },
+    { ...base, context: { "app:Team\ud83d": "\ude00" } },
+    { ...base, resource: ["arn:aws:s3:::b/k\ud83d", "\ude00"] },
+    { ...base, context: { "app:Team": "a", "app:Tags": ["😀", "é", "ok"] } },
     { ...base, context: { "app:Team": "a", "app:Tags": [] } },
     { ...base, context: { "app:Team": "a", "app:Tags": [true, 3] } },
     { ...base, resources: ["arn:aws:s3:::b/1", "arn:aws:s3:::c/2"], resource: undefined },
@@ -347,6 +357,30 @@ test("requests larger than the fast path's areas are read after they grow", () =
   }
   // A small request still takes the fast path afterwards.
   assert.equal(set.decide({ ...req, context: { "app:k299": "v299", "app:Long": context["app:Long"] } }, 1.8e9), "allow");
+});
+
+test("an enumerable property on Object.prototype does not reach the fast path", () => {
+  // for…in would visit it, JSON.stringify does not: while it exists, objects take the JSON path.
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
+      { Effect: "Deny", Action: "s3:GetObject", Resource: "arn:aws:s3:::elsewhere/*" },
+    ],
+  };
+  const set = w.PolicySet.compile({ identity: [policy] }).set;
+  const req = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/k" };
+  assert.equal(set.decide(req), "allow");
+  Object.prototype.resource = "arn:aws:s3:::elsewhere/k";
+  try {
+    // No resource of its own: evaluated against `*`, as its JSON text is.
+    assert.equal(set.decide({ principal: alice, action: "s3:GetObject" }), "allow");
+    assert.equal(set.decide(req), "allow");
+    assert.deepEqual(set.evaluate(req, true), set.evaluate(JSON.stringify(req), true));
+  } finally {
+    delete Object.prototype.resource;
+  }
+  assert.equal(set.decide(req), "allow");
 });
 
 test("random request objects answer exactly as their JSON text does", () => {

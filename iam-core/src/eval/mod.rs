@@ -29,7 +29,8 @@
 //!
 //! A reader that builds one request after another (a server loop, a binding) can refill one
 //! request instead: [`Request::refill`] keeps its memory, and keeps what repeats from the request
-//! before (the parsed caller, the action's catalog entry, context keys and, through
+//! before (the caller parsed by the previous refill, the action's catalog entry, context keys
+//! and, through
 //! [`Request::set_context_text`], values with their parsed readings). A refilled request decides
 //! exactly as a new one.
 //!
