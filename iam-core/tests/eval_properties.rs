@@ -6,7 +6,7 @@
     clippy::panic
 )]
 
-use iam_core::eval::{Decision, PolicySet, Request};
+use iam_core::eval::{Decision, PolicySet, PolicySetBuilder, Request};
 use iam_core::Policy;
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
@@ -128,6 +128,11 @@ fn setup() -> impl Strategy<Value = Setup> {
 }
 
 fn build(s: &Setup) -> PolicySet {
+    builder(s).build()
+}
+
+/// The set's builder, for tests that add policies of their own.
+fn builder(s: &Setup) -> PolicySetBuilder {
     let mut b = PolicySet::builder();
     for (i, p) in s.identity.iter().enumerate() {
         b = b.identity(&format!("id{i}"), parse(&policy_json(p)));
@@ -138,7 +143,7 @@ fn build(s: &Setup) -> PolicySet {
     if let Some(p) = &s.scp {
         b = b.scp_level(vec![("scp".into(), parse(&policy_json(p)))]);
     }
-    b.build()
+    b
 }
 
 fn request() -> impl Strategy<Value = Request> {
@@ -376,20 +381,10 @@ proptest! {
         // One request refilled again and again (as the bindings read one request after another)
         // must be, field by field and decision by decision, the request built anew; the
         // derived keys (from the caller, its account and the clock) are read by an extra policy.
-        let mut b = PolicySet::builder();
-        for (i, p) in s.identity.iter().enumerate() {
-            b = b.identity(&format!("id{i}"), parse(&policy_json(p)));
-        }
-        if let Some(p) = &s.boundary {
-            b = b.permissions_boundary("pb", parse(&policy_json(p)));
-        }
-        if let Some(p) = &s.scp {
-            b = b.scp_level(vec![("scp".into(), parse(&policy_json(p)))]);
-        }
         // A resource policy naming the federating user, so that forgetting it shows.
         let resource = policy_json(&[json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
             "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}})]);
-        b = b.resource("bucket", parse(&resource));
+        let b = builder(&s).resource("bucket", parse(&resource));
         let derived = policy_json(&[json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
             "Condition": {"StringEquals": {"aws:username": "alice", "aws:PrincipalAccount": "111122223333"},
                           "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}})]);

@@ -105,6 +105,9 @@ let overflow = 0;
 /** The head slots the last request read needs in all. */
 let headNeed = 0;
 
+/** The length of an optional text, -1 when absent. */
+const lengthOf = (v) => (v === undefined ? -1 : v.length);
+
 /** Writes `n` in head slot `i` (counting it in `overflow` when out of room); the next slot. */
 function put(i, n) {
   if (i < head.length) head[i] = n;
@@ -181,32 +184,15 @@ function flatten(req, keys) {
   }
   if (action === null) return null;
   overflow = 0;
-  let flat = "";
-  let i = 0;
-  if (principal === undefined) i = put(i, -1);
-  else {
-    flat = principal;
-    i = put(i, principal.length);
-  }
-  flat += action;
+  // An absent optional text writes no text and -1 for its length.
+  let flat = (principal ?? "") + action + (resourceAccount ?? "") + (principalAccount ?? "") +
+    (federatingUser ?? "") + resources;
+  let i = put(0, lengthOf(principal));
   i = put(i, action.length);
-  if (resourceAccount === undefined) i = put(i, -1);
-  else {
-    flat += resourceAccount;
-    i = put(i, resourceAccount.length);
-  }
-  if (principalAccount === undefined) i = put(i, -1);
-  else {
-    flat += principalAccount;
-    i = put(i, principalAccount.length);
-  }
-  if (federatingUser === undefined) i = put(i, -1);
-  else {
-    flat += federatingUser;
-    i = put(i, federatingUser.length);
-  }
+  i = put(i, lengthOf(resourceAccount));
+  i = put(i, lengthOf(principalAccount));
+  i = put(i, lengthOf(federatingUser));
   i = put(i, wildcard);
-  flat += resources;
   i = put(i, resourceCount);
   for (let r = 0; r < resourceCount; r++) i = put(i, resourceLengths[r]);
   // The number of keys goes here once known.
