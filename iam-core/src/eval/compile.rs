@@ -393,11 +393,11 @@ impl CompiledPolicy {
     /// the service all fail are not visited. No allocation.
     ///
     /// `catalog_id` is the action's id in the embedded catalog, if known: the candidates then
-    /// come from [`ActionIndex`] (the same statements, found with one integer lookup).
-    pub(crate) fn for_candidates(
+    /// come from [`ActionIndex`] (the same statements, found with one integer lookup), and
+    /// `action`, which answers the service and the name, is not called.
+    pub(crate) fn for_candidates<'a>(
         &self,
-        service: &str,
-        name: &str,
+        action: impl FnOnce() -> (&'a str, &'a str),
         catalog_id: Option<u32>,
         mut f: impl FnMut(u32, bool),
     ) {
@@ -415,6 +415,7 @@ impl CompiledPolicy {
                 return;
             }
         }
+        let (service, name) = action();
         if let Some(idx) = self.by_service.get(service) {
             for (i, names) in &idx.patterns {
                 if names.iter().any(|g| g.matches(name, &NoVars) == Some(true)) {
@@ -753,11 +754,15 @@ mod tests {
     fn found(p: &CompiledPolicy, action: &str, id: Option<u32>) -> Vec<u32> {
         let (service, name) = action.split_once(':').unwrap();
         let mut seen = Vec::new();
-        p.for_candidates(service, name, id, |i, matched| {
-            if matched || names(&p.statements[i as usize], service, name) {
-                seen.push(i);
-            }
-        });
+        p.for_candidates(
+            || (service, name),
+            id,
+            |i, matched| {
+                if matched || names(&p.statements[i as usize], service, name) {
+                    seen.push(i);
+                }
+            },
+        );
         seen.sort_unstable();
         seen
     }
