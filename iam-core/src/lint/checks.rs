@@ -1,5 +1,6 @@
 //! Per-statement checks.
 
+use super::every_resource::Entries;
 use super::risky;
 use crate::catalog::{AccessLevel, ActionSet, Catalog};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -816,18 +817,34 @@ fn redundant_statement(ctx: &mut Ctx<'_>, st: &Statement<'_>, seen: &mut Vec<(us
 /// Grant findings of an Allow statement.
 fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, attached: bool) {
     let c = ctx.c;
-    // Checks about "every resource" (RESOURCE_STAR, CREDENTIALS_EXPOSURE, …) do not apply to a
-    // policy attached to one resource: its principals are what PUBLIC_ACCESS looks at.
-    let everywhere = f.resource_all && !attached;
     let action = st.action();
     let mut reach = f.actions.clone();
     reach.remove_all(denied);
     if reach.is_empty() {
         return;
     }
-    // FULL_ADMIN: `*` on every resource.
+    // Checks about "every resource" (RESOURCE_STAR, CREDENTIALS_EXPOSURE, …) look at the
+    // actions granted on every resource: all of them with `*` (or `NotResource`); with ARN
+    // entries, those whose every resource an entry reaches (`arn:aws:s3:::*` for
+    // `s3:DeleteBucket`; see every_resource.rs). They do not apply to a policy attached to one
+    // resource: its principals are what PUBLIC_ACCESS looks at.
+    let mut every_arn = false;
+    let mut every = ActionSet::new(c.len());
+    if f.resource_all {
+        if !attached {
+            every = reach.clone();
+        }
+    } else if let Some(r) = st.resource().filter(|r| !r.is_negated()) {
+        let mut entries = Entries::new(r.values());
+        every_arn = entries.every_arn().is_some();
+        if !attached {
+            every = entries.every_resource(c, &reach).0;
+        }
+    }
+    let everywhere = !every.is_empty();
+    // FULL_ADMIN: `*` on every resource (or on every ARN, as `arn:*:*:*:*:*` grants).
     let star_entry = action.entries().find(|(t, _)| is_star(t));
-    if !action.is_negated() && f.resource_all {
+    if !action.is_negated() && (f.resource_all || every_arn) {
         if let Some((_, id)) = star_entry {
             let resource_negated = st.resource().is_some_and(|r| r.is_negated());
             if !resource_negated {
@@ -912,7 +929,11 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
                     "permissions-management actions change who can do what; list them one by one, on specific resources",
                 );
             } else if everywhere {
-                let w = count_level(c, &set, AccessLevel::Write);
+                let mut on_every = ActionSet::new(c.len());
+                for a in set.iter().filter(|&a| every.contains(a)) {
+                    on_every.insert(a);
+                }
+                let w = count_level(c, &on_every, AccessLevel::Write);
                 if w > 0 {
                     ctx.push(
                         Code::WildcardWriteAccess,
@@ -920,7 +941,7 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
                         ctx.policy.location(id),
                         format!(
                             "`{text}` reaches {w} write action(s) on every resource: {}",
-                            sample(c, &set, Some(AccessLevel::Write))
+                            sample(c, &on_every, Some(AccessLevel::Write))
                         ),
                         "list the write actions needed, or limit `Resource`",
                     );
@@ -931,10 +952,10 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
     if !everywhere {
         return;
     }
-    // RESOURCE_STAR: actions with resource-level permissions granted on `*`.
+    // RESOURCE_STAR: actions with resource-level permissions granted on every resource.
     if let Some(r) = st.resource() {
         if !r.is_negated() && !f.conditional && star_entry.is_none() && !action.is_negated() {
-            let scoped: Vec<_> = reach
+            let scoped: Vec<_> = every
                 .iter()
                 .filter_map(|id| c.action_by_id(id))
                 // Reads and lists on `*` are the usual read-only pattern; reads of sensitive
@@ -947,19 +968,41 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
             if !scoped.is_empty() {
                 let names: Vec<String> = scoped.iter().take(3).map(|a| a.to_string()).collect();
                 let more = scoped.len().saturating_sub(names.len());
-                let loc = r
+                // The `*` entry, or the first entry that reaches every resource of one of them.
+                let covering = if f.resource_all {
+                    None
+                } else {
+                    let mut set = ActionSet::new(c.len());
+                    scoped.iter().for_each(|a| set.insert(a.id()));
+                    Entries::new(r.values()).every_resource(c, &set).1
+                };
+                let entry = r
                     .entries()
-                    .find(|(t, _)| is_star(t))
-                    .map_or_else(|| r.location(), |(_, id)| ctx.policy.location(id));
+                    .enumerate()
+                    .find(|(i, (t, _))| is_star(t) || covering == Some(*i))
+                    .map(|(_, e)| e);
+                let loc = entry.map_or_else(|| r.location(), |(_, id)| ctx.policy.location(id));
+                let what = match entry {
+                    Some((t, _)) if !is_star(t) => {
+                        format!(
+                            "`Resource: \"{t}\"` reaches every resource of {} action(s)",
+                            scoped.len()
+                        )
+                    }
+                    _ => format!("`Resource: \"*\"` with {} action(s)", scoped.len()),
+                };
                 ctx.push(
                     Code::ResourceStar,
                     Severity::Warning,
                     loc,
                     format!(
-                        "`Resource: \"*\"` with {} action(s) that change resources and support resource-level permissions: {}{}",
-                        scoped.len(),
+                        "{what} that change resources and support resource-level permissions: {}{}",
                         names.join(", "),
-                        if more > 0 { format!(" (+{more} more)") } else { String::new() }
+                        if more > 0 {
+                            format!(" (+{more} more)")
+                        } else {
+                            String::new()
+                        }
                     ),
                     "name the resources (ARNs) these actions may act on",
                 );
@@ -969,5 +1012,5 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
     if f.conditional {
         return;
     }
-    risky::unconstrained(ctx, st, &reach, star_entry.is_some() || action.is_negated());
+    risky::unconstrained(ctx, st, &every, star_entry.is_some() || action.is_negated());
 }

@@ -28,6 +28,7 @@
 
 mod checks;
 mod escalation;
+mod every_resource;
 mod resource_match;
 mod risky;
 

@@ -505,3 +505,78 @@ fn github_actions_trust_needs_a_repository_condition() {
         r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/app:*"}}"#
     ));
 }
+
+/// ARN entries made of wildcards reach every resource of the actions they fit, and the checks
+/// about "every resource" report them as they report `*` (docs/checks.md, "Every resource").
+#[test]
+fn wildcard_arns_that_reach_every_resource_count_as_star() {
+    let grant = |action: &str, resource: &str| {
+        identity(&format!(
+            r#"{{"Effect": "Allow", "Action": {action}, "Resource": {resource}}}"#
+        ))
+    };
+    for every in [
+        r#""arn:aws:s3:::*""#,
+        r#""arn:*:s3:::*""#,
+        r#""arn:*:*:*:*:*""#,
+        r#""arn:aws:*:*:*:*""#,
+    ] {
+        assert!(
+            grant(r#""s3:DeleteBucket""#, every).contains(&"RESOURCE_STAR"),
+            "{every}"
+        );
+    }
+    for narrower in [
+        r#""arn:aws:s3:::my-*""#,
+        r#""arn:aws:s3:::*/*""#,
+        r#"["arn:aws:s3:::a", "arn:aws:s3:::b"]"#,
+    ] {
+        assert!(
+            !grant(r#""s3:DeleteBucket""#, narrower).contains(&"RESOURCE_STAR"),
+            "{narrower}"
+        );
+    }
+    // The finding points at the entry and names it.
+    let p = Policy::parse(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteBucket",
+            "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::*"]}]}"#,
+    )
+    .unwrap();
+    let found = lint(&p, PolicyType::Identity);
+    let star = found
+        .iter()
+        .find(|d| d.code().as_str() == "RESOURCE_STAR")
+        .unwrap();
+    assert_eq!(star.location().path(), "/Statement/0/Resource/1");
+    assert!(
+        star.message().contains("arn:aws:s3:::*"),
+        "{}",
+        star.message()
+    );
+
+    // Secrets, roles, and everything.
+    assert!(grant(
+        r#""secretsmanager:GetSecretValue""#,
+        r#""arn:aws:secretsmanager:*:*:secret:*""#
+    )
+    .contains(&"DATA_EXFILTRATION"));
+    assert!(!grant(
+        r#""secretsmanager:GetSecretValue""#,
+        r#""arn:aws:secretsmanager:*:*:secret:app-*""#
+    )
+    .contains(&"DATA_EXFILTRATION"));
+    assert!(grant(r#""iam:PassRole""#, r#""arn:aws:iam::*:role/*""#)
+        .contains(&"PASS_ROLE_WITH_STAR_IN_RESOURCE"));
+    assert!(
+        !grant(r#""iam:PassRole""#, r#""arn:aws:iam::*:role/app/*""#)
+            .contains(&"PASS_ROLE_WITH_STAR_IN_RESOURCE")
+    );
+    assert!(grant(r#""*""#, r#""arn:*:*:*:*:*""#).contains(&"FULL_ADMIN"));
+    assert!(!grant(r#""*""#, r#""arn:aws:s3:::*""#).contains(&"FULL_ADMIN"));
+    // A condition still turns RESOURCE_STAR off, as it does for `*`.
+    assert!(!identity(
+        r#"{"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}}"#
+    )
+    .contains(&"RESOURCE_STAR"));
+}
