@@ -954,7 +954,9 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
     }
     // RESOURCE_STAR: actions with resource-level permissions granted on every resource.
     if let Some(r) = st.resource() {
-        if !r.is_negated() && !f.conditional && star_entry.is_none() && !action.is_negated() {
+        // (`Action: "*"` on every resource was FULL_ADMIN above; here it is `*` on the
+        // resources an ARN entry reaches, such as every bucket.)
+        if !r.is_negated() && !f.conditional && !action.is_negated() {
             let scoped: Vec<_> = every
                 .iter()
                 .filter_map(|id| c.action_by_id(id))
@@ -968,7 +970,8 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
             if !scoped.is_empty() {
                 let names: Vec<String> = scoped.iter().take(3).map(|a| a.to_string()).collect();
                 let more = scoped.len().saturating_sub(names.len());
-                // The `*` entry, or the first entry that reaches every resource of one of them.
+                // The `*` entry, or the first entry that alone reaches every resource (of a type)
+                // of one of them; none when only the entries together do.
                 let covering = if f.resource_all {
                     None
                 } else {
@@ -982,28 +985,28 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
                     .find(|(i, (t, _))| is_star(t) || covering == Some(*i))
                     .map(|(_, e)| e);
                 let loc = entry.map_or_else(|| r.location(), |(_, id)| ctx.policy.location(id));
+                let n = scoped.len();
                 let what = match entry {
-                    Some((t, _)) if !is_star(t) => {
-                        format!(
-                            "`Resource: \"{t}\"` reaches every resource of {} action(s)",
-                            scoped.len()
-                        )
-                    }
-                    _ => format!("`Resource: \"*\"` with {} action(s)", scoped.len()),
+                    Some((t, _)) if !is_star(t) => format!(
+                        "`Resource: \"{t}\"` reaches every resource of a type that {n} action(s) changing resources act on"
+                    ),
+                    Some(_) => format!(
+                        "`Resource: \"*\"` with {n} action(s) that change resources and support resource-level permissions"
+                    ),
+                    None => format!(
+                        "the `Resource` entries together reach every resource of the types that {n} action(s) changing resources act on"
+                    ),
+                };
+                let more = if more > 0 {
+                    format!(" (+{more} more)")
+                } else {
+                    String::new()
                 };
                 ctx.push(
                     Code::ResourceStar,
                     Severity::Warning,
                     loc,
-                    format!(
-                        "{what} that change resources and support resource-level permissions: {}{}",
-                        names.join(", "),
-                        if more > 0 {
-                            format!(" (+{more} more)")
-                        } else {
-                            String::new()
-                        }
-                    ),
+                    format!("{what}: {}{more}", names.join(", ")),
                     "name the resources (ARNs) these actions may act on",
                 );
             }
@@ -1012,5 +1015,7 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
     if f.conditional {
         return;
     }
-    risky::unconstrained(ctx, st, &every, star_entry.is_some() || action.is_negated());
+    // FULL_ADMIN and ALLOW_WITH_NOT_ACTION already said the statement grants everything.
+    let broad = (star_entry.is_some() && (f.resource_all || every_arn)) || action.is_negated();
+    risky::unconstrained(ctx, st, &every, broad);
 }

@@ -15,12 +15,15 @@
 //! Choices (docs/checks.md, "Every resource"):
 //! - `${Partition}` takes the entry's own partition when it names one (`arn:aws:…`): a policy
 //!   only ever applies within its partition, so `arn:aws:s3:::*` reaches every bucket.
+//! - A `*` written in a format (a recovery point's account) is any text, like a placeholder.
 //! - An action needs each of its required resource types covered; when the catalog marks none
 //!   required, the types are alternatives and one covered is enough (`arn:aws:s3:::*/*` reaches
 //!   every resource of `s3:GetObject`, whose access-point form AWS also checks against the
-//!   object). Wildcard-only actions are reached only by an entry that matches `*`.
-//! - A type with one resource per account or region (`sts::${Account}:self`, a Glue catalog) is
-//!   never covered: an entry for it has nothing narrower to name.
+//!   object; `arn:aws:ec2:*:*:instance/*` every instance `ec2:CreateTags` can tag).
+//!   Wildcard-only actions are reached only by an entry that matches `*`.
+//! - A type with one resource per account or region (`sts::${Account}:self`, a Glue catalog: no
+//!   placeholder and no `*` after the account field) is never covered: an entry for it has
+//!   nothing narrower to name.
 //! - Letters compare exactly, as AWS compares resource ARNs.
 
 use crate::arn::PARTITIONS;
@@ -52,13 +55,21 @@ fn entry_tokens(entry: &str) -> Vec<Tok> {
     out
 }
 
-/// The format's tokens, `${Partition}` spelled as `partition` when given.
+/// The format's tokens, `${Partition}` spelled as `partition` when given. A `*` written in a
+/// format (`arn:${Partition}:backup:${Region}:*:${ResourceType}`) stands for any text, as a
+/// placeholder does.
 fn format_tokens(format: &str, partition: Option<&str>) -> Vec<Tok> {
+    let text = |out: &mut Vec<Tok>, s: &str| {
+        out.extend(
+            s.bytes()
+                .map(|b| if b == b'*' { Tok::Opaque } else { Tok::Lit(b) }),
+        )
+    };
     let mut out = Vec::with_capacity(format.len());
     let mut rest = format;
     while let Some(start) = rest.find("${") {
         let (head, tail) = rest.split_at(start);
-        out.extend(head.bytes().map(Tok::Lit));
+        text(&mut out, head);
         let Some(close) = tail.find('}') else {
             // An unclosed `${` is text.
             rest = tail;
@@ -71,7 +82,7 @@ fn format_tokens(format: &str, partition: Option<&str>) -> Vec<Tok> {
         }
         rest = tail.get(close + 1..).unwrap_or("");
     }
-    out.extend(rest.bytes().map(Tok::Lit));
+    text(&mut out, rest);
     out
 }
 
@@ -139,8 +150,10 @@ struct Entry<'e> {
 pub(crate) struct Entries<'e> {
     /// Only entries with a `*`: without one, an entry matches no placeholder.
     entries: Vec<Entry<'e>>,
-    /// Per resource type (by address in the catalog): the first entry covering it, if any.
-    seen: FxHashMap<*const ResourceType, Option<usize>>,
+    /// Per resource type (by address in the catalog): which of the first 64 entries cover it,
+    /// one bit each (bit `i` is `entries[i]`).
+    seen: FxHashMap<*const ResourceType, u64>,
+    /// The first entry (in `entries`) that matches `*` itself.
     star: Option<usize>,
 }
 
@@ -158,10 +171,7 @@ impl<'e> Entries<'e> {
             })
             .collect();
         let star_text = [Tok::Lit(b'*')];
-        let star = entries
-            .iter()
-            .find(|e| matches(&e.tokens, &star_text))
-            .map(|e| e.index);
+        let star = entries.iter().position(|e| matches(&e.tokens, &star_text));
         Entries {
             entries,
             seen: FxHashMap::default(),
@@ -179,8 +189,8 @@ impl<'e> Entries<'e> {
             .map(|e| e.index)
     }
 
-    /// The first entry that covers `rt`.
-    fn covering(&mut self, rt: &ResourceType) -> Option<usize> {
+    /// The entries that cover `rt`, one bit each.
+    fn covering(&mut self, rt: &ResourceType) -> u64 {
         let key = rt as *const ResourceType;
         if let Some(v) = self.seen.get(&key) {
             return *v;
@@ -191,66 +201,74 @@ impl<'e> Entries<'e> {
         let singleton = format
             .splitn(6, ':')
             .nth(5)
-            .is_some_and(|rest| !rest.contains("${"));
+            .is_some_and(|rest| !rest.contains("${") && !rest.contains('*'));
         let service = plain_service(format);
-        let v = if singleton {
-            None
-        } else {
-            self.entries
-                .iter()
+        let mut v = 0u64;
+        if !singleton {
+            for (i, e) in self.entries.iter().enumerate().take(64) {
                 // An entry naming another service cannot cover the type: skip the match.
-                .filter(|e| e.service.is_none() || e.service == service)
-                .find(|e| matches(&e.tokens, &format_tokens(format, partition(e.text))))
-                .map(|e| e.index)
-        };
+                if (e.service.is_none() || e.service == service)
+                    && matches(&e.tokens, &format_tokens(format, partition(e.text)))
+                {
+                    v |= 1 << i;
+                }
+            }
+        }
         self.seen.insert(key, v);
         v
     }
 
-    /// The actions of `actions` that the entries reach on every resource, and the first entry
-    /// (by position) that covers one of them.
+    /// The actions of `actions` that the entries reach on every resource (of a type, see the
+    /// module docs), and the first entry (by position) that alone reaches every resource of one
+    /// of them: `None` when only entries together do (`…:instance/*` and `…:volume/*` for
+    /// `ec2:AttachVolume`, which needs both).
     pub(crate) fn every_resource(
         &mut self,
         c: &Catalog,
         actions: &ActionSet,
     ) -> (ActionSet, Option<usize>) {
         let mut out = ActionSet::new(c.len());
-        let mut first: Option<usize> = None;
+        let mut alone = 0u64;
         if self.entries.is_empty() {
-            return (out, first);
+            return (out, None);
         }
         for id in actions.iter() {
             let Some(a) = c.action_by_id(id) else {
                 continue;
             };
-            let covered = if a.is_wildcard_only() {
-                self.star
-            } else {
-                // Every required type must be covered; with none required, the types are
-                // alternatives (`s3:GetObject` acts on an object, or on one through an access
-                // point, which AWS also checks against the object), and one covered is enough.
-                let required = a.resource_types().any(|(_, req)| req);
-                let mut by: Option<usize> = None;
-                let mut missing = false;
-                for (rt, req) in a.resource_types() {
-                    if required && !req {
-                        continue;
-                    }
-                    match self.covering(rt) {
-                        Some(e) => by = Some(by.map_or(e, |b| b.min(e))),
-                        None => missing = true,
-                    }
-                    if required && missing {
-                        break;
+            if a.is_wildcard_only() {
+                if let Some(star) = self.star {
+                    out.insert(id);
+                    if star < 64 {
+                        alone |= 1 << star;
                     }
                 }
-                by.filter(|_| !(required && missing))
-            };
-            if let Some(e) = covered {
+                continue;
+            }
+            // Every required type must be covered; with none required, the types are
+            // alternatives (`s3:GetObject` acts on an object, or on one through an access
+            // point, which AWS also checks against the object), and one covered is enough.
+            let required = a.resource_types().any(|(_, req)| req);
+            let (mut all, mut any, mut each) = (u64::MAX, 0u64, true);
+            for (rt, req) in a.resource_types() {
+                if required && !req {
+                    continue;
+                }
+                let v = self.covering(rt);
+                all &= v;
+                any |= v;
+                each &= v != 0;
+            }
+            let covered = if required { each } else { any != 0 };
+            if covered {
                 out.insert(id);
-                first = Some(first.map_or(e, |f| f.min(e)));
+                alone |= if required { all } else { any };
             }
         }
+        let first = (alone != 0)
+            .then(|| self.entries.get(alone.trailing_zeros() as usize))
+            .flatten()
+            .map(|e| e.index);
         (out, first)
     }
 }
@@ -327,6 +345,10 @@ mod tests {
         assert!(covers("arn:aws:s3:::*/*", OBJECT));
         assert!(covers("arn:aws-cn:secretsmanager:*:*:secret:*", SECRET));
         assert!(covers("arn:*:secretsmanager:*:*:*", SECRET));
+        // A `*` the format writes is any text too.
+        let recovery_point = "arn:${Partition}:backup:${Region}:*:${ResourceType}";
+        assert!(covers("arn:aws:backup:*:*:*", recovery_point));
+        assert!(!covers("arn:aws:*:*:?:*", recovery_point));
     }
 
     #[test]

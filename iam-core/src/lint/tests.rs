@@ -573,6 +573,45 @@ fn wildcard_arns_that_reach_every_resource_count_as_star() {
     );
     assert!(grant(r#""*""#, r#""arn:*:*:*:*:*""#).contains(&"FULL_ADMIN"));
     assert!(!grant(r#""*""#, r#""arn:aws:s3:::*""#).contains(&"FULL_ADMIN"));
+    // `Action: "*"` on every secret is not FULL_ADMIN, and the checks below it still run.
+    let all_on_secrets = grant(r#""*""#, r#""arn:aws:secretsmanager:*:*:secret:*""#);
+    assert!(
+        all_on_secrets.contains(&"DATA_EXFILTRATION"),
+        "{all_on_secrets:?}"
+    );
+    assert!(
+        all_on_secrets.contains(&"RESOURCE_STAR"),
+        "{all_on_secrets:?}"
+    );
+    assert!(!all_on_secrets.contains(&"FULL_ADMIN"));
+    // A `*` that a catalog format writes (a recovery point's account) is any text: a `?`
+    // cannot stand for it, a `*` can.
+    assert!(
+        !grant(r#""backup:DeleteRecoveryPoint""#, r#""arn:aws:*:*:?:*""#)
+            .contains(&"RESOURCE_STAR")
+    );
+    assert!(
+        grant(r#""dms:DeleteEndpoint""#, r#""arn:aws:dms:*:*:endpoint:*""#)
+            .contains(&"RESOURCE_STAR")
+    );
+    // Two entries that only together reach both of an action's required types: the finding
+    // points at `Resource`, not at either entry.
+    let p = Policy::parse(
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:AttachVolume",
+            "Resource": ["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*"]}]}"#,
+    )
+    .unwrap();
+    let found = lint(&p, PolicyType::Identity);
+    let star = found
+        .iter()
+        .find(|d| d.code().as_str() == "RESOURCE_STAR")
+        .unwrap();
+    assert_eq!(star.location().path(), "/Statement/0/Resource");
+    assert!(star.message().contains("together"), "{}", star.message());
+    assert!(
+        !grant(r#""ec2:AttachVolume""#, r#""arn:aws:ec2:*:*:instance/*""#)
+            .contains(&"RESOURCE_STAR")
+    );
     // A condition still turns RESOURCE_STAR off, as it does for `*`.
     assert!(!identity(
         r#"{"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::*",
