@@ -30,6 +30,9 @@ use crate::arn::PARTITIONS;
 use crate::catalog::{ActionSet, Catalog, ResourceType};
 use rustc_hash::FxHashMap;
 
+/// Entries longer than this are not looked at (no real ARN pattern comes near it).
+const MAX_ENTRY: usize = 1024;
+
 /// One unit of an entry or a format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tok {
@@ -162,7 +165,9 @@ impl<'e> Entries<'e> {
         let entries: Vec<Entry<'e>> = entries
             .into_iter()
             .enumerate()
-            .filter(|(_, text)| text.contains('*'))
+            // Longer entries are left out (they cover nothing here): a bound on the work per
+            // match, which is the product of the two lengths at worst.
+            .filter(|(_, text)| text.contains('*') && text.len() <= MAX_ENTRY)
             .map(|(index, text)| Entry {
                 index,
                 text,
@@ -410,6 +415,23 @@ mod tests {
         ] {
             assert_eq!(Entries::new([not]).every_arn(), None, "{not}");
         }
+    }
+
+    #[test]
+    fn long_entries_are_left_out_quickly() {
+        let c = crate::catalog::catalog();
+        let long = format!("arn:aws:s3:::{}", "*a".repeat(2000));
+        let set = c.current_actions().clone();
+        let t = std::time::Instant::now();
+        let (every, _) = Entries::new([long.as_str()]).every_resource(c, &set);
+        assert!(every.is_empty());
+        assert!(t.elapsed().as_secs() < 60);
+        // Just under the bound, an adversarial entry that names no service (so every type is
+        // matched against it) still takes little time.
+        let near = format!("arn:aws:*:{}", "*a".repeat(500));
+        let (every, _) = Entries::new([near.as_str()]).every_resource(c, &set);
+        assert!(every.is_empty());
+        assert!(t.elapsed().as_secs() < 60);
     }
 
     #[test]
