@@ -504,6 +504,32 @@ impl Checker<'_> {
                             "an RCP `Deny` cannot use the action `*`".into(),
                             "name the service actions to deny, e.g. `s3:*`",
                         );
+                        continue;
+                    }
+                    // Entries without a `:` are INVALID_ACTION already.
+                    let Some((service, name)) = a.split_once(':') else {
+                        continue;
+                    };
+                    // docs/checks.md, RCP_SYNTAX_ERROR: only the services RCPs apply to, and a
+                    // wildcard only at the end (IAM Access Analyzer's RCP_SYNTAX_ERROR_ACTION).
+                    // (A wildcard in the service prefix is INVALID_ACTION already.)
+                    let wild_inside = name.trim_end_matches('*').contains(['*', '?']);
+                    if wild_inside {
+                        self.push(
+                            Code::RcpSyntaxError,
+                            Severity::Error,
+                            self.policy.location(id),
+                            format!("`{a}`: an RCP action can use a wildcard only at its end"),
+                            "write the action as `service:Prefix*`, or list the actions",
+                        );
+                    } else if !crate::catalog::catalog().supports_rcps(service) {
+                        self.push(
+                            Code::RcpSyntaxError,
+                            Severity::Error,
+                            self.policy.location(id),
+                            format!("`{a}`: RCPs do not apply to the service `{service}`"),
+                            &format!("RCPs apply only to some services (s3, sts, kms, sqs, secretsmanager and others the action catalog lists); control `{service}` with an SCP or its resource policies"),
+                        );
                     }
                 }
             }
