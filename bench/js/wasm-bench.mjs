@@ -1,6 +1,7 @@
 // Runs a workload through the Node build of iam-wasm (iam-wasm/build.sh) and prints, as JSON,
 // nanoseconds per decision three ways: on requests read beforehand (the engine in WebAssembly),
-// on plain request objects (what a JS caller pays per call), and on JSON strings.
+// on plain request objects (what a JS caller pays per call), and on JSON strings; and the
+// nanoseconds of the first call when it decides nothing (`noopPrepared`: the call's own cost).
 //
 // For the 3-statement workload it also runs a comparable 3-policy Cedar set through
 // @cedar-policy/cedar-wasm (Apache-2.0; installed in bench/js, never linked) in this same
@@ -76,6 +77,8 @@ if (process.argv.includes('--turns')) {
   }
   process.exit(sink > 0 ? 0 : 1)
 }
+// The same call deciding nothing: what crossing from JS costs (the engine's time is the rest).
+const callNs = measure((i) => { sink += set.noopPrepared(prepared[i % prepared.length]).length })
 const objectNs = measure((i) => { sink += set.decide(objects[i % objects.length], now).length })
 const stringNs = measure((i) => { sink += set.decide(strings[i % strings.length], now).length })
 const decisions = prepared.map((r) => set.decidePrepared(r))
@@ -125,4 +128,4 @@ if (file.endsWith('three-statements.json')) {
     cedar = { version: lib.getCedarVersion(), ns: cedarNs, agree, of: decisions.length }
   }
 }
-process.stdout.write(JSON.stringify({ preparedNs, objectNs, stringNs, decisions, cedar, sink: sink > 0 }) + '\n')
+process.stdout.write(JSON.stringify({ preparedNs, callNs, objectNs, stringNs, decisions, cedar, sink: sink > 0 }) + '\n')

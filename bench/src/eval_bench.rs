@@ -116,9 +116,21 @@ fn run_node(
     Some((v, decisions))
 }
 
-/// The same workload through the Node build of iam-wasm (`bench/js/wasm-bench.mjs`):
-/// `(ns on prepared requests, ns on request objects, decisions, the Cedar row if any)`.
-fn wasm(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>, serde_json::Value)> {
+/// What [`wasm`] measures.
+struct WasmRun {
+    /// ns per `decidePrepared`.
+    prepared: f64,
+    /// ns per `noopPrepared`: the same call, deciding nothing.
+    call: f64,
+    /// ns per `decide` on a plain request object.
+    objects: f64,
+    decisions: Vec<String>,
+    /// The Cedar row, if any.
+    cedar: serde_json::Value,
+}
+
+/// The same workload through the Node build of iam-wasm (`bench/js/wasm-bench.mjs`).
+fn wasm(workload: &Path, seconds: f64) -> Option<WasmRun> {
     if !bench_dir()
         .join("../iam-wasm/pkg/node/iam_wasm.js")
         .exists()
@@ -127,12 +139,13 @@ fn wasm(workload: &Path, seconds: f64) -> Option<(f64, f64, Vec<String>, serde_j
         return None;
     }
     let (v, decisions) = run_node("wasm-bench.mjs", workload, seconds)?;
-    Some((
-        v["preparedNs"].as_f64()?,
-        v["objectNs"].as_f64()?,
+    Some(WasmRun {
+        prepared: v["preparedNs"].as_f64()?,
+        call: v["callNs"].as_f64()?,
+        objects: v["objectNs"].as_f64()?,
         decisions,
-        v["cedar"].clone(),
-    ))
+        cedar: v["cedar"].clone(),
+    })
 }
 
 /// Times of native `decide` and of WebAssembly's `decidePrepared` on the same requests, taken in
@@ -412,7 +425,14 @@ fn main() {
                 None => {}
             }
         }
-        if let Some((prepared, objects, decisions, cedar)) = wasm(&path, seconds / 2.0) {
+        if let Some(WasmRun {
+            prepared,
+            call,
+            objects,
+            decisions,
+            cedar,
+        }) = wasm(&path, seconds / 2.0)
+        {
             let same = ours
                 .iter()
                 .zip(&decisions)
@@ -456,6 +476,12 @@ fn main() {
                 format!("{same}/{}", ours.len())
             );
             println!("    (native timed in turns with it: {native_ns:.1} ns; ratio: {spread})");
+            // What the call from JS costs by itself, and so what is left for the engine.
+            let engine = prepared - call;
+            println!(
+                "    (the same call deciding nothing, `noopPrepared`: {call:.1} ns; the rest, the engine in WebAssembly: {engine:.1} ns, {:.2}x native)",
+                engine / native_ns
+            );
             println!(
                 "{:<40} {:>14.0} {:>10.1}",
                 "  WebAssembly in Node, request objects",
@@ -465,7 +491,10 @@ fn main() {
             table::row(
                 &format!("WebAssembly (Node) decide, prepared requests ({label})"),
                 &format!("{prepared:.0} ns"),
-                &format!("native, timed in turns with it: {native_ns:.0} ns"),
+                &format!(
+                    "native, timed in turns with it: {native_ns:.0} ns (the call from JS alone: {call:.0} ns; the engine: {:.2}x native)",
+                    engine / native_ns
+                ),
                 &format!("{ratio:.2}x native ({spread})"),
             );
             if let Some(ns) = cedar["ns"].as_f64() {

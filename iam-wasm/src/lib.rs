@@ -735,6 +735,16 @@ impl PolicySet {
         DecisionName::from(self.inner.decide(&request.inner).decision())
     }
 
+    /// Does nothing with a prepared request and answers `"allow"`, whatever its decision: the cost
+    /// of calling [`decidePrepared`](Self::decide_prepared) from JS, without the decision. The
+    /// benchmarks' baseline (as `PolicySet.noop` in the Python package): the engine's own time is
+    /// `decidePrepared`'s minus this one's.
+    #[wasm_bindgen(js_name = noopPrepared, unchecked_return_type = "Decision")]
+    pub fn noop_prepared(&self, request: &PreparedRequest) -> DecisionName {
+        let _ = (&self.inner, &request.inner);
+        DecisionName::Allow
+    }
+
     /// The context keys the set's policies read (conditions and policy variables), each with the
     /// type of value to supply: what a request builder should ask for.
     #[wasm_bindgen(js_name = contextKeys, unchecked_return_type = "ContextKey[]")]

@@ -175,6 +175,9 @@ test("a prepared request decides like a plain one", () => {
   const other = w.PreparedRequest.read(JSON.stringify({ action: "s3:GetObject", resource: "arn:aws:s3:::elsewhere/k" }));
   assert.equal(set.decidePrepared(other.request), "implicitDeny");
   assert.equal(w.PreparedRequest.read({ action: "s3:*" }).ok, false);
+  // The benchmarks' baseline answers "allow" without deciding, and leaves the request usable.
+  assert.equal(set.noopPrepared(other.request), "allow");
+  assert.equal(set.decidePrepared(other.request), "implicitDeny");
 });
 
 test("severities are the documented names", () => {
