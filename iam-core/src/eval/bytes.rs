@@ -82,7 +82,11 @@ mod tests {
 
         /// Every byte counts, at every length: two texts one byte apart are not the same.
         #[test]
-        fn one_byte_apart_is_different(text in proptest::collection::vec(any::<u8>(), 0..41), at in any::<proptest::sample::Index>(), flip in 1u8..) {
+        fn one_byte_apart_is_different(
+            text in proptest::collection::vec(any::<u8>(), 0..41),
+            at in any::<proptest::sample::Index>(),
+            flip in 1u8..,
+        ) {
             prop_assert!(same(&text, &text));
             if !text.is_empty() {
                 let i = at.index(text.len());
