@@ -837,7 +837,10 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
     } else if let Some(r) = st.resource().filter(|r| !r.is_negated()) {
         let mut entries = Entries::new(r.values());
         every_arn = entries.every_arn().is_some();
-        if !attached {
+        // With conditions, only WILDCARD_WRITE_ACCESS below looks at `every`, and only for
+        // wildcard action entries: without one, the work is skipped.
+        let needed = !f.conditional || action.values().any(|a| a.contains(['*', '?']));
+        if !attached && needed {
             every = entries.every_resource(c, &reach).0;
         }
     }
