@@ -210,11 +210,19 @@ impl<'e> Entries<'e> {
         let service = plain_service(format);
         let mut v = 0u64;
         if !singleton {
+            // The format's tokens for the partition of the entry before (most entries share one).
+            let mut tokens: Option<(Option<&str>, Vec<Tok>)> = None;
             for (i, e) in self.entries.iter().enumerate().take(64) {
                 // An entry naming another service cannot cover the type: skip the match.
-                if (e.service.is_none() || e.service == service)
-                    && matches(&e.tokens, &format_tokens(format, partition(e.text)))
-                {
+                if e.service.is_some() && e.service != service {
+                    continue;
+                }
+                let p = partition(e.text);
+                let text = match &mut tokens {
+                    Some((q, t)) if *q == p => t,
+                    slot => &slot.insert((p, format_tokens(format, p))).1,
+                };
+                if matches(&e.tokens, text) {
                     v |= 1 << i;
                 }
             }
