@@ -536,17 +536,23 @@ fn wildcard_arns_that_reach_every_resource_count_as_star() {
             "{narrower}"
         );
     }
-    // The finding points at the entry and names it.
-    let p = Policy::parse(
-        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:DeleteBucket",
-            "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::*"]}]}"#,
-    )
-    .unwrap();
-    let found = lint(&p, PolicyType::Identity);
-    let star = found
-        .iter()
-        .find(|d| d.code().as_str() == "RESOURCE_STAR")
+    // The RESOURCE_STAR finding of one Allow statement.
+    let resource_star = |action: &str, resources: &str| {
+        let p = Policy::parse(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}",
+                "Resource": {resources}}}]}}"#
+        ))
         .unwrap();
+        lint(&p, PolicyType::Identity)
+            .into_iter()
+            .find(|d| d.code().as_str() == "RESOURCE_STAR")
+            .unwrap()
+    };
+    // The finding points at the entry and names it.
+    let star = resource_star(
+        "s3:DeleteBucket",
+        r#"["arn:aws:s3:::logs", "arn:aws:s3:::*"]"#,
+    );
     assert_eq!(star.location().path(), "/Statement/0/Resource/1");
     assert!(
         star.message().contains("arn:aws:s3:::*"),
@@ -596,16 +602,10 @@ fn wildcard_arns_that_reach_every_resource_count_as_star() {
     );
     // Two entries that only together reach both of an action's required types: the finding
     // points at `Resource`, not at either entry.
-    let p = Policy::parse(
-        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:AttachVolume",
-            "Resource": ["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*"]}]}"#,
-    )
-    .unwrap();
-    let found = lint(&p, PolicyType::Identity);
-    let star = found
-        .iter()
-        .find(|d| d.code().as_str() == "RESOURCE_STAR")
-        .unwrap();
+    let star = resource_star(
+        "ec2:AttachVolume",
+        r#"["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*"]"#,
+    );
     assert_eq!(star.location().path(), "/Statement/0/Resource");
     assert!(star.message().contains("together"), "{}", star.message());
     assert!(
