@@ -830,12 +830,14 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
     // resource: its principals are what PUBLIC_ACCESS looks at.
     let mut every_arn = false;
     let mut every = ActionSet::new(c.len());
+    // The resource entries, read once (RESOURCE_STAR below asks them again, for fewer actions).
+    let mut entries: Option<Entries<'_>> = None;
     if f.resource_all {
         if !attached {
             every = reach.clone();
         }
     } else if let Some(r) = st.resource().filter(|r| !r.is_negated()) {
-        let mut entries = Entries::new(r.values());
+        let entries = entries.insert(Entries::new(r.values()));
         every_arn = entries.every_arn().is_some();
         // With conditions, only WILDCARD_WRITE_ACCESS below looks at `every`, and only for
         // wildcard action entries: without one, the work is skipped.
@@ -975,13 +977,11 @@ fn grants(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts, denied: &ActionSet, 
                 let more = scoped.len().saturating_sub(names.len());
                 // The `*` entry, or the first entry that alone reaches every resource (of a type)
                 // of one of them; none when only the entries together do.
-                let covering = if f.resource_all {
-                    None
-                } else {
+                let covering = entries.as_mut().and_then(|entries| {
                     let mut set = ActionSet::new(c.len());
                     scoped.iter().for_each(|a| set.insert(a.id()));
-                    Entries::new(r.values()).every_resource(c, &set).1
-                };
+                    entries.every_resource(c, &set).1
+                });
                 let entry = r
                     .entries()
                     .enumerate()
