@@ -278,6 +278,20 @@ impl<'c> Action<'c> {
     }
 }
 
+/// What the catalog's ARN formats of one service name hold in the region and account fields: see
+/// [`Catalog::arn_fields`].
+#[derive(Debug)]
+pub(crate) struct ArnFields {
+    /// No format names a region (`iam`, `route53`).
+    pub region_never: bool,
+    /// Every format names a region (`lambda`).
+    pub region_always: bool,
+    /// No format names an account (`route53`).
+    pub account_never: bool,
+    /// Accounts the formats write out (`aws` in `arn:${Partition}:iam::aws:contextProvider/…`).
+    pub literal_accounts: Vec<Box<str>>,
+}
+
 /// The whole catalog. Get it with [`catalog`].
 #[derive(Debug)]
 pub struct Catalog {
@@ -289,6 +303,8 @@ pub struct Catalog {
     rcp_services: Vec<Box<str>>,
     total: usize,
     current: OnceLock<ActionSet>,
+    /// The fields ARNs of each service name, read from the resource types' formats on first use.
+    arn_fields: OnceLock<FxHashMap<Box<str>, ArnFields>>,
     /// Expansions already computed, by lower-cased pattern (linting meets the same patterns in
     /// many policies).
     expansions: std::sync::Mutex<FxHashMap<Box<str>, std::sync::Arc<[usize]>>>,
@@ -321,6 +337,7 @@ impl Catalog {
             rcp_services: Vec::new(),
             total: 0,
             current: OnceLock::new(),
+            arn_fields: OnceLock::new(),
             expansions: Default::default(),
         }
     }
@@ -396,6 +413,7 @@ impl Catalog {
                 .collect(),
             total: next_id as usize,
             current: OnceLock::new(),
+            arn_fields: OnceLock::new(),
             expansions: Default::default(),
         })
     }
@@ -526,6 +544,38 @@ impl Catalog {
         self.rcp_services
             .iter()
             .any(|s| s.eq_ignore_ascii_case(prefix))
+    }
+
+    /// What the ARNs of a service name (the third field, `iam` in `arn:aws:iam::…`) hold in their
+    /// region and account fields, by the catalog's ARN formats of every service (formats of one
+    /// service may name another's ARNs). `None` for a name no format uses. The name is compared
+    /// as written: ARN service names are lower case.
+    pub(crate) fn arn_fields(&self, service: &str) -> Option<&ArnFields> {
+        self.arn_fields
+            .get_or_init(|| {
+                let mut map: FxHashMap<Box<str>, ArnFields> = FxHashMap::default();
+                let formats = self.services.iter().flat_map(|s| &s.resource_types);
+                for parts in formats.filter_map(|rt| crate::arn::ArnParts::parse(&rt.arn)) {
+                    if parts.service.contains('$') {
+                        continue;
+                    }
+                    let f = map.entry(parts.service.into()).or_insert(ArnFields {
+                        region_never: true,
+                        region_always: true,
+                        account_never: true,
+                        literal_accounts: Vec::new(),
+                    });
+                    f.region_never &= parts.region.is_empty();
+                    f.region_always &= !parts.region.is_empty();
+                    f.account_never &= parts.account.is_empty();
+                    let literal = !parts.account.is_empty() && !parts.account.contains(['$', '*']);
+                    if literal && !f.literal_accounts.iter().any(|a| **a == *parts.account) {
+                        f.literal_accounts.push(parts.account.into());
+                    }
+                }
+                map
+            })
+            .get(service)
     }
 
     /// The number of actions (all services, retired included).

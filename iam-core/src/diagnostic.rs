@@ -148,6 +148,16 @@ codes! {
     FederatedPrincipalNotSupported = "FEDERATED_PRINCIPAL_NOT_SUPPORTED",
     /// An RCP statement that breaks the RCP grammar (principal, Allow shape, NotAction, actions).
     RcpSyntaxError = "RCP_SYNTAX_ERROR",
+    /// A resource ARN names a region where its service's ARNs have none (`arn:aws:iam:us-east-1:…`).
+    ArnRegionNotAllowed = "ARN_REGION_NOT_ALLOWED",
+    /// A resource ARN has no region where its service's ARNs always name one.
+    MissingArnRegion = "MISSING_ARN_REGION",
+    /// A resource ARN names an account where its service's ARNs have none (`arn:aws:route53::1…`).
+    ArnAccountNotAllowed = "ARN_ACCOUNT_NOT_ALLOWED",
+    /// A resource ARN's account is not a 12-digit account ID (nor `aws`, nor a wildcard).
+    InvalidArnAccount = "INVALID_ARN_ACCOUNT",
+    /// A resource ARN's service name is not lower case (`arn:aws:S3:::b`).
+    InvalidArnServiceCase = "INVALID_ARN_SERVICE_CASE",
     /// A `Sid` with characters outside `[A-Za-z0-9]` where IAM requires that.
     UnsupportedSid = "UNSUPPORTED_SID",
     /// Two statements share a `Sid` in a policy type that requires unique ones.

@@ -210,6 +210,7 @@ impl Checker<'_> {
             self.sid(&st, &mut sids);
             self.principal(&st);
             self.resource(&st);
+            self.resource_arns(&st);
             if self.ty == PolicyType::Rcp {
                 self.rcp(&st);
             }
@@ -461,6 +462,96 @@ impl Checker<'_> {
                 "add the resources the statement applies to, or \"Resource\": \"*\"",
             ),
             (Some(_), _) => {}
+        }
+    }
+
+    /// The region and account fields of `Resource` (or `NotResource`) ARNs, against the ARN
+    /// formats the action catalog gives their service: a field AWS never fills in, a region AWS
+    /// always fills in left empty, an account that is not a 12-digit ID, or a service name not in
+    /// lower case. Any of these and the entry matches no resource (IAM Access Analyzer's
+    /// ARN_REGION_NOT_ALLOWED, MISSING_ARN_REGION, ARN_ACCOUNT_NOT_ALLOWED, INVALID_ARN_ACCOUNT,
+    /// INVALID_ARN_SERVICE_CASE). Fields with a wildcard or a variable are not judged, and an
+    /// empty account is not either: AWS's public resources have none (`arn:aws:ssm:*::parameter/
+    /// aws/service/…`) where the formats write `${Account}`. See docs/checks.md.
+    fn resource_arns(&mut self, st: &Statement<'_>) {
+        let Some(resource) = st.resource() else {
+            return;
+        };
+        let open = |field: &str| field.contains(['*', '?', '$']);
+        for (text, id) in resource.entries() {
+            let Some(arn) = crate::arn::ArnParts::parse(text) else {
+                continue; // `*`, or INVALID_ARN already
+            };
+            if open(arn.service) {
+                continue;
+            }
+            let catalog = crate::catalog::catalog();
+            if arn.service.bytes().any(|b| b.is_ascii_uppercase()) {
+                let lower = arn.service.to_ascii_lowercase();
+                if catalog.arn_fields(&lower).is_some() {
+                    self.push(
+                        Code::InvalidArnServiceCase,
+                        Severity::Error,
+                        self.policy.location(id),
+                        format!("the service `{}` in `{text}` is not lower case, so it matches no AWS resource", arn.service),
+                        &format!("write `{lower}`: ARN service names are lower case"),
+                    );
+                }
+                continue;
+            }
+            let Some(fields) = catalog.arn_fields(arn.service) else {
+                continue;
+            };
+            let service = arn.service;
+            let (partition, region, account, rest) =
+                (arn.partition, arn.region, arn.account, arn.resource);
+            if fields.region_never && !region.is_empty() && !open(region) {
+                self.push(
+                    Code::ArnRegionNotAllowed,
+                    Severity::Error,
+                    self.policy.location(id),
+                    format!("`{service}` ARNs have no region, so `{text}` matches no AWS resource"),
+                    &format!(
+                        "leave the region empty: `arn:{partition}:{service}::{account}:{rest}`"
+                    ),
+                );
+            }
+            if fields.region_always && region.is_empty() {
+                self.push(
+                    Code::MissingArnRegion,
+                    Severity::Error,
+                    self.policy.location(id),
+                    format!("`{service}` ARNs always name a region, so `{text}` (with none) matches no AWS resource"),
+                    &format!("name the region, or `*` for any: `arn:{partition}:{service}:*:{account}:{rest}`"),
+                );
+            }
+            if account.is_empty() || open(account) {
+                continue;
+            }
+            if fields.account_never {
+                self.push(
+                    Code::ArnAccountNotAllowed,
+                    Severity::Error,
+                    self.policy.location(id),
+                    format!(
+                        "`{service}` ARNs have no account, so `{text}` matches no AWS resource"
+                    ),
+                    &format!(
+                        "leave the account empty: `arn:{partition}:{service}:{region}::{rest}`"
+                    ),
+                );
+            } else if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+                && account != "aws"
+                && !fields.literal_accounts.iter().any(|a| **a == *account)
+            {
+                self.push(
+                    Code::InvalidArnAccount,
+                    Severity::Error,
+                    self.policy.location(id),
+                    format!("the account `{account}` in `{text}` is not a 12-digit account ID, so it matches no AWS resource"),
+                    "write the 12-digit account ID, `*`, or a variable such as `${aws:PrincipalAccount}`",
+                );
+            }
         }
     }
 
