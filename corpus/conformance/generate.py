@@ -313,6 +313,22 @@ def combination_cases():
         {"identity": [policy(allow("s3:GetObject", Condition={"NumericLessThan": {"s3:max-keys": "ten"}}))]},
         {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "context": {"s3:max-keys": "5"}},
         IDENY, decisive=[]))
+    # The key absent decides a negated or IfExists operator without reading the values; an
+    # unreadable value still makes the entry undecidable (docs/semantics.md, first row).
+    for op, key, value in [("NotIpAddress", "aws:SourceIp", "203.0.113.0/33"),
+                           ("DateLessThanIfExists", "aws:TokenIssueTime", "garbage"),
+                           ("NumericNotEquals", "s3:max-keys", "ten"),
+                           ("ForAllValues:NumericLessThan", "s3:max-keys", "ten")]:
+        out.append(case(
+            f"an unreadable policy value makes an Allow undecidable with the key absent: {op}",
+            {"identity": [policy(allow("s3:GetObject", Condition={op: {key: value}}))]},
+            {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
+            IDENY, decisive=[]))
+    out.append(case(
+        "an unreadable policy value makes a Deny undecidable with the key absent: it denies",
+        {"identity": [policy(allow(), deny("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/33"}}))]},
+        {"principal": ALICE, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
+        EDENY, decisive=[("identity", 0, 1)]))
     out.append(case(
         "an unreadable context value makes a Deny undecidable: it denies (fail closed)",
         {"identity": [policy(allow(), deny("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}))]},

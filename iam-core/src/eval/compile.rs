@@ -84,8 +84,8 @@ pub(crate) enum CondValue {
     },
     /// `Null`: `true` means "the key must be absent".
     Null(bool),
-    /// The value cannot be read for its operator.
-    Invalid,
+    /// The value cannot be read for its operator: why.
+    Invalid(&'static str),
     /// A value that can match no context value (an ARN pattern with fewer than six fields).
     NoMatch,
 }
@@ -461,12 +461,21 @@ fn compile_statement(s: &Statement<'_>, side: Side, vars: bool) -> CompiledState
         .conditions()
         .map(|c| {
             let op = c.operator();
-            let values = c
+            let values: Vec<CondValue> = c
                 .values()
                 .map(|v| compile_value(op, v.as_str(), vars))
                 .collect();
+            // A policy value the operator cannot read makes the whole entry undecidable, whatever
+            // the request: even when the key is absent, which decides most operators without
+            // looking at the values. AWS refuses such a policy (dates) or IAM Access Analyzer
+            // calls it an error, so it can never grant (docs/semantics.md, first row).
+            let unreadable = values.iter().find_map(|v| match v {
+                CondValue::Invalid(why) => Some(*why),
+                _ => None,
+            });
             let unevaluable = (op.base() == BaseOperator::Null && op.if_exists())
-                .then_some("`NullIfExists` is not an operator AWS defines");
+                .then_some("`NullIfExists` is not an operator AWS defines")
+                .or(unreadable);
             CompiledCondition {
                 op,
                 key: c.key().to_ascii_lowercase().into_boxed_str(),
@@ -642,7 +651,6 @@ fn compile_principal(kind: PrincipalKind, text: &str) -> PrincipalPattern {
 }
 
 fn compile_value(op: ConditionOperator, text: &str, vars: bool) -> CondValue {
-    let invalid = |_: &str| CondValue::Invalid;
     match op.base().family() {
         OperatorFamily::String => {
             let like = matches!(
@@ -659,10 +667,10 @@ fn compile_value(op: ConditionOperator, text: &str, vars: bool) -> CondValue {
         }
         OperatorFamily::Numeric => values::parse_number(text)
             .map(CondValue::Number)
-            .unwrap_or_else(|| invalid("a number")),
+            .unwrap_or(CondValue::Invalid("a policy value is not a number")),
         OperatorFamily::Date => values::parse_date(text)
             .map(CondValue::Date)
-            .unwrap_or_else(|| invalid("a date")),
+            .unwrap_or(CondValue::Invalid("a policy value is not a date")),
         // `Bool` takes policy variables (`"${aws:PrincipalTag/tls}"`): the value is then the
         // variable's text, compared with the context value's as `true`/`false` in any case.
         OperatorFamily::Bool if vars && text.contains("${") => CondValue::Str(Glob::new(
@@ -672,18 +680,30 @@ fn compile_value(op: ConditionOperator, text: &str, vars: bool) -> CondValue {
                 variables: true,
             },
         )),
-        OperatorFamily::Bool => values::parse_bool(text)
-            .map(CondValue::Bool)
-            .unwrap_or_else(|| invalid("`true` or `false`")),
-        OperatorFamily::Null => values::parse_bool(text)
-            .map(CondValue::Null)
-            .unwrap_or_else(|| invalid("`true` or `false`")),
-        OperatorFamily::IpAddress => values::parse_ip_network(text)
-            .map(CondValue::Ip)
-            .unwrap_or_else(|| invalid("an IP address or CIDR block")),
+        OperatorFamily::Bool => {
+            values::parse_bool(text)
+                .map(CondValue::Bool)
+                .unwrap_or(CondValue::Invalid(
+                    "a policy value is not `true` or `false`",
+                ))
+        }
+        OperatorFamily::Null => {
+            values::parse_bool(text)
+                .map(CondValue::Null)
+                .unwrap_or(CondValue::Invalid(
+                    "a `Null` value is not `true` or `false`",
+                ))
+        }
+        OperatorFamily::IpAddress => {
+            values::parse_ip_network(text)
+                .map(CondValue::Ip)
+                .unwrap_or(CondValue::Invalid(
+                    "a policy value is not an IP address or CIDR block",
+                ))
+        }
         OperatorFamily::Binary => values::parse_base64(text)
             .map(|b| CondValue::Binary(b.into_boxed_slice()))
-            .unwrap_or_else(|| invalid("base-64")),
+            .unwrap_or(CondValue::Invalid("a policy value is not base-64")),
         OperatorFamily::Arn => match compile_arn(text, vars, true) {
             Some((fields, resource)) => CondValue::Arn { fields, resource },
             None if text == "*" => CondValue::Arn {

@@ -502,7 +502,7 @@ fn positive_match(
 ) -> Result<bool, &'static str> {
     use BaseOperator as B;
     match v {
-        CondValue::Invalid => Err("a policy value cannot be read for its operator"),
+        CondValue::Invalid(why) => Err(why),
         CondValue::NoMatch => Ok(false),
         // An unresolvable variable matches nothing ("effectively null").
         CondValue::Str(g) => Ok(match base {
