@@ -143,7 +143,18 @@ impl Parser<'_, '_> {
 
     fn unexpected(&self, expected: &str) -> SyntaxError {
         match self.src.get(self.pos) {
-            None => self.syntax(format!("unexpected end of input, expected {expected}")),
+            None => {
+                let e = self.syntax(format!("unexpected end of input, expected {expected}"));
+                // An array that stops after `[` or `,` has no item to point at: the path is the
+                // array left open. (An object's path already stops at it, or at the key whose
+                // value is missing.)
+                let in_array = self.open.last().and_then(|&c| self.nodes.get(c as usize));
+                if in_array.is_some_and(|n| n.kind == Kind::Array) {
+                    e.about_container()
+                } else {
+                    e
+                }
+            }
             Some(&b) => self.syntax(format!("expected {expected}, found {}", describe_byte(b))),
         }
     }
@@ -503,6 +514,7 @@ impl Parser<'_, '_> {
                         if self.src.get(self.pos) == Some(&b']') {
                             return Err(self
                                 .syntax("trailing comma before `]`")
+                                .about_container()
                                 .with_help("remove the comma after the last item"));
                         }
                     }
@@ -542,6 +554,7 @@ impl Parser<'_, '_> {
                     return Err(match self.src.get(self.pos) {
                         Some(b'}') => self
                             .syntax("trailing comma before `}`")
+                            .about_container()
                             .with_help("remove the comma after the last entry"),
                         _ => self.unexpected("a string key"),
                     });
@@ -653,21 +666,32 @@ impl Parser<'_, '_> {
             };
             // Walk the children of `c` to the last one read so far. Closed children point past
             // their subtree; the open child (if any) is the next container on the stack.
+            // In the innermost container every child read so far is complete: the error is in
+            // the one after them (an array's next index; an object's next key, not yet named,
+            // leaves the path at the object), unless a key was read without its value.
             let mut i = c as usize + 1;
             let mut index = 0usize;
+            let mut found = false;
             while i < len {
                 let value = if node.kind == Kind::Object { i + 1 } else { i };
-                let next = self.nodes.get(value).map_or(len, |n| n.next as usize);
-                if Some(value) == inner || value >= len || next >= len {
+                if Some(value) == inner || value >= len {
                     if node.kind == Kind::Object {
                         push_segment(&mut path, self.key_text(i));
                     } else {
                         let _ = write!(path, "/{index}");
                     }
+                    found = true;
                     break;
+                }
+                let next = self.nodes.get(value).map_or(len, |n| n.next as usize);
+                if next <= i {
+                    break; // not a closed subtree: stop rather than walk back
                 }
                 i = next;
                 index += 1;
+            }
+            if !found && inner.is_none() && node.kind == Kind::Array {
+                let _ = write!(path, "/{index}");
             }
         }
         path

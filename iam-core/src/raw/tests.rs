@@ -64,7 +64,11 @@ fn syntax_errors_are_located() {
     assert_eq!(d.code(), Code::JsonSyntaxError);
     assert_eq!(d.location().line(), 3);
     assert!(d.message().contains("trailing comma"), "{}", d.message());
-    assert_eq!(d.location().path(), "/Statement/0/Effect");
+    assert_eq!(
+        d.location().path(),
+        "/Statement/0",
+        "the object with the trailing comma"
+    );
 
     for (text, needle) in [
         ("", "end of input"),
@@ -104,6 +108,45 @@ fn limits_are_enforced_with_locations() {
     let limits = Limits::default().max_object_keys(1);
     let e = Document::parse_with_limits("{\"a\":1,\"b\":2}".into(), &limits).unwrap_err();
     assert_eq!(e.diagnostics()[0].code(), Code::LimitExceeded);
+}
+
+/// The path of an error names the element being read when it failed, not the one before it.
+#[test]
+fn error_paths_name_the_element_being_read() {
+    for (text, path) in [
+        // The second array item, the first one, an item after a whole object.
+        (r#"{"Action": ["s3:GetObject", s3:PutObject]}"#, "/Action/1"),
+        (r#"{"Action": [s3:PutObject]}"#, "/Action/0"),
+        (
+            r#"{"Statement": [{"Effect": "Allow"}, 'oops']}"#,
+            "/Statement/1",
+        ),
+        // A key that cannot be read: the object, since the key has no name yet.
+        (
+            r#"{"Statement": [{"Action": "x", "Res\qource": "*"}]}"#,
+            "/Statement/0",
+        ),
+        // A value that cannot be read: its key.
+        (
+            r#"{"Statement": [{"Effect": Allow}]}"#,
+            "/Statement/0/Effect",
+        ),
+        // Trailing commas: the container that has one.
+        (r#"{"Action": ["a", "b",]}"#, "/Action"),
+        (r#"{"S": {"a": 1,}}"#, "/S"),
+        // The input stops where an item or key should be: the container left open.
+        ("[", ""),
+        (r#"{"Statement": [{"Effect": "Allow"}, "#, "/Statement"),
+        ("{", ""),
+        // It stops inside a value: that value.
+        (r#"{"Action": ["a", "b"#, "/Action/1"),
+        (r#"{"Effect": "#, "/Effect"),
+    ] {
+        assert_eq!(err(text).location().path(), path, "{text}");
+    }
+    let limits = Limits::default().max_string_bytes(3);
+    let e = Document::parse_with_limits(r#"{"a": ["ab", "abcd"]}"#.into(), &limits).unwrap_err();
+    assert_eq!(e.diagnostics()[0].location().path(), "/a/1");
 }
 
 #[test]
