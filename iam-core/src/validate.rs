@@ -411,10 +411,13 @@ impl Checker<'_> {
                         "use `Principal` with conditions instead",
                     );
                 }
+                let entries = p.entries();
                 if self.ty == PolicyType::Rcp && !p.is_negated() {
-                    let all_star = p.entries().iter().all(|(k, v, _)| {
-                        *v == "*" && matches!(k, PrincipalKind::Everyone | PrincipalKind::Aws)
-                    });
+                    // `{}` names no one: not "*" either.
+                    let all_star = !entries.is_empty()
+                        && entries.iter().all(|(k, v, _)| {
+                            *v == "*" && matches!(k, PrincipalKind::Everyone | PrincipalKind::Aws)
+                        });
                     if !all_star {
                         self.push(
                             Code::RcpSyntaxError,
@@ -425,8 +428,17 @@ impl Checker<'_> {
                         );
                     }
                 }
+                if entries.is_empty() && !p.is_negated() && self.ty != PolicyType::Rcp {
+                    self.push(
+                        Code::MissingPrincipal,
+                        Severity::Error,
+                        p.location(),
+                        "`Principal` is an empty object: the statement applies to no one".into(),
+                        "name who the statement applies to, e.g. {\"AWS\": \"arn:aws:iam::123456789012:root\"}, or \"*\" for everyone",
+                    );
+                }
                 if self.ty != PolicyType::Trust {
-                    for (kind, value, id) in p.entries() {
+                    for (kind, value, id) in entries {
                         if kind == PrincipalKind::Federated {
                             self.push(
                                 Code::FederatedPrincipalNotSupported,
