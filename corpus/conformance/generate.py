@@ -543,6 +543,17 @@ def flow_cases():
     out = []
     bucket = "arn:aws:s3:::bkt/k"
     req = {"principal": ALICE, "action": "s3:GetObject", "resource": bucket}
+    # AWS refuses identity-side policies whose statements have no Resource or name a Principal;
+    # the engine reads such a statement as undecidable (fail closed), not as "every resource" or
+    # "whoever asks" (docs/semantics.md, "Policies AWS refuses").
+    no_resource = {"Effect": "Allow", "Action": "s3:GetObject"}
+    out.append(case("an identity statement without Resource does not allow", {"identity": [policy(no_resource)]}, req, IDENY, decisive=[]))
+    out.append(case("a boundary statement without Resource does not allow",
+                    {"identity": [policy(allow())], "permissionsBoundary": policy(no_resource)}, req, IDENY, blocked_by="permissionsBoundary"))
+    out.append(case("a Deny without Resource denies (fail closed)",
+                    {"identity": [policy(allow(), {"Effect": "Deny", "Action": "s3:GetObject"})]}, req, EDENY, decisive=[("identity", 0, 1)]))
+    out.append(case("an identity statement naming a principal does not allow",
+                    {"identity": [policy(allow("s3:GetObject", Principal={"AWS": BOB}))]}, req, IDENY, decisive=[]))
     def rp(principal, effect="Allow", action="s3:GetObject", resource="arn:aws:s3:::bkt/*", **extra):
         s = {"Effect": effect, "Principal": principal, "Action": action, "Resource": resource}
         s.update(extra)

@@ -135,6 +135,11 @@ pub(crate) struct CompiledStatement {
     /// `None`: no Principal element.
     pub principals: Option<Vec<PrincipalPattern>>,
     pub conditions: Vec<CompiledCondition>,
+    /// Set when the statement cannot take effect where it is used: AWS refuses an identity-side
+    /// policy (identity, boundary, session, SCP) whose statement has no `Resource` or names a
+    /// `Principal`. Such a statement is undecidable (fail closed), never read as "every resource"
+    /// or "whoever asks".
+    pub unevaluable: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -484,7 +489,17 @@ fn compile_statement(s: &Statement<'_>, side: Side, vars: bool) -> CompiledState
             }
         })
         .collect();
+    let unevaluable = match side {
+        Side::Identity if resources.is_none() => {
+            Some("the statement has no `Resource`, which AWS requires here (it refuses the policy)")
+        }
+        Side::Identity if principals.is_some() => {
+            Some("the statement names a principal, which AWS refuses in this policy type")
+        }
+        _ => None,
+    };
     CompiledStatement {
+        unevaluable,
         effect: s.effect(),
         not_action: action.is_negated(),
         actions,

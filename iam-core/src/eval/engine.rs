@@ -361,9 +361,10 @@ pub(crate) fn statement_match(
             return m;
         }
     }
-    let mut verdict = match resource {
-        None => Tri::Unknown("a `NotResource` entry has a policy variable with no value"),
-        Some(_) => Tri::True,
+    let mut verdict = match (resource, st.unevaluable) {
+        (_, Some(why)) => Tri::Unknown(why),
+        (None, None) => Tri::Unknown("a `NotResource` entry has a policy variable with no value"),
+        (Some(_), None) => Tri::True,
     };
     for (i, c) in st.conditions.iter().enumerate() {
         let t = eval_condition(c, q);
