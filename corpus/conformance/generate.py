@@ -586,7 +586,10 @@ def flow_cases():
     # RCPs
     rcp_full = policy({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"})
     out.append(case("RCP full access keeps identity decisions", {"identity": [ALLOW_ALL], "rcps": [[rcp_full]]}, req, ALLOW))
-    out.append(case("an RCP level without an allow blocks", {"identity": [ALLOW_ALL], "rcps": [[policy({"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*"})]]}, req, IDENY, blocked_by="rcp[0]"))
+    # RCPFullAWSAccess is attached to every root, OU and account and cannot be detached: a level
+    # given with only Denies still lets the rest through (docs/semantics.md, RCPs).
+    out.append(case("an RCP level with only denies lets the rest through (RCPFullAWSAccess cannot be detached)", {"identity": [ALLOW_ALL], "rcps": [[policy({"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*"})]]}, req, ALLOW))
+    out.append(case("an RCP level with only denies still denies what they name", {"identity": [ALLOW_ALL], "rcps": [[policy({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"})]]}, req, EDENY, decisive=[("rcp[0]", 0, 0)]))
     org = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}
     out.append(case("RCP data perimeter: principal outside the organization",

@@ -833,7 +833,8 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
             scp_allow = scp_allow.or(allowed);
         }
     }
-    let mut rcp_gap = None;
+    // RCPs only deny: AWS attaches `RCPFullAWSAccess` to every root, OU and account and it cannot
+    // be detached ("RCP evaluation"), so every level allows whatever its Denies leave.
     let rcps: &[Vec<CompiledPolicy>] = if !set.rcps.is_empty() && rcps_apply(req) {
         &set.rcps
     } else {
@@ -841,15 +842,10 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
     };
     for (level, policies) in rcps.iter().enumerate() {
         let layer = Layer::Rcp(level as u16);
-        let mut allowed = None;
         for (i, p) in policies.iter().enumerate() {
             let f = scan(p, layer, i, q, true, obs);
             note(&mut deny, layer, i, f.deny);
             note(&mut unknown_deny, layer, i, f.unknown_deny);
-            note(&mut allowed, layer, i, f.allow);
-        }
-        if allowed.is_none() && rcp_gap.is_none() {
-            rcp_gap = Some(level as u16);
         }
     }
 
@@ -857,10 +853,7 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
     if let Some(d) = deny.or(unknown_deny) {
         return Outcome::new(Decision::ExplicitDeny, Some(d), Some(d.layer()));
     }
-    // 2-3. RCPs, then SCPs: every level needs an Allow.
-    if let Some(level) = rcp_gap {
-        return Outcome::new(Decision::ImplicitDeny, None, Some(Layer::Rcp(level)));
-    }
+    // 2-3. SCPs: every level needs an Allow. (RCP levels always have one, above.)
     if let Some(level) = scp_gap {
         return Outcome::new(Decision::ImplicitDeny, None, Some(Layer::Scp(level)));
     }

@@ -310,7 +310,9 @@ impl PolicySetBuilder {
         self
     }
 
-    /// Adds one level of RCPs: the request needs an Allow at every level.
+    /// Adds one level of RCPs. Only their Denies count: every level also holds `RCPFullAWSAccess`,
+    /// which AWS attaches to every root, OU and account and which cannot be detached, so a level
+    /// need not include it (an RCP `Allow` can only repeat it).
     pub fn rcp_level(mut self, policies: Vec<(String, Arc<Policy>)>) -> Self {
         self.set.rcps.push(
             policies
