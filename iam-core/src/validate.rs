@@ -733,14 +733,16 @@ impl Checker<'_> {
                 if !ok {
                     self.push(
                         code,
-                        if family == OperatorFamily::Date {
+                        // IAM refuses unreadable dates; IAM Access Analyzer calls a bad IP range
+                        // an error too (shared/docs/iam-semantics.md §7.1; a warning in 2023).
+                        if matches!(family, OperatorFamily::Date | OperatorFamily::IpAddress) {
                             Severity::Error
                         } else {
                             Severity::Warning
                         },
                         self.policy.location(v.id()),
                         format!("`{text}` is not {what}, as `{op}` needs"),
-                        "a value that cannot be read never matches (and a negated operator then always matches)",
+                        "the engine cannot compare it, so the condition is undecidable whatever the request: an Allow with it does not allow and a Deny with it denies",
                     );
                 }
             }
@@ -759,6 +761,29 @@ mod tests {
         assert_eq!(doc.size_without_whitespace(), 15);
         assert_eq!(doc.char_count(), 20);
         assert!(size("{}").is_err());
+    }
+
+    #[test]
+    fn unreadable_ip_ranges_and_dates_are_errors_other_types_warnings() {
+        let p = Policy::parse(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+            "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/33"},
+            "DateLessThan": {"aws:CurrentTime": "soon"}, "NumericLessThan": {"s3:max-keys": "ten"}}}]}"#,
+        )
+        .unwrap();
+        let found: Vec<(Code, Severity)> = p
+            .validate(PolicyType::Identity)
+            .iter()
+            .map(|d| (d.code(), d.severity()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Code::TypeMismatchIpRange, Severity::Error),
+                (Code::TypeMismatchDate, Severity::Error),
+                (Code::TypeMismatchNumber, Severity::Warning),
+            ]
+        );
     }
 
     #[test]
