@@ -253,6 +253,8 @@ codes! {
     /// A condition operator of a family that does not fit the key's type (`StringLike` on an IP
     /// address key, `NumericLessThan` on a string key).
     ConditionTypeMismatch = "CONDITION_TYPE_MISMATCH",
+    /// A plain operator (no `ForAllValues`/`ForAnyValue`) on a key the catalog marks multivalued.
+    MissingQualifier = "MISSING_QUALIFIER",
     /// An action entry already covered by another entry of the statement.
     RedundantAction = "REDUNDANT_ACTION",
     /// A statement that repeats an earlier one.

@@ -595,9 +595,25 @@ fn operator_fits_key(ctx: &mut Ctx<'_>, cond: &crate::model::Condition<'_>) {
     let Some(op_type) = KeyType::from_family(op.base().family()) else {
         return; // `Null` tests presence only
     };
-    let Some((key_type, _)) = catalog_type(cond.key()) else {
+    let Some((key_type, multivalued)) = catalog_type(cond.key()) else {
         return;
     };
+    // MISSING_QUALIFIER: a plain operator does not compare a list (docs/semantics.md), so when
+    // the request carries the multivalued key as one the condition does not hold, negated or not.
+    if multivalued && op.qualifier().is_none() {
+        ctx.push(
+            Code::MissingQualifier,
+            Severity::Warning,
+            cond.operator_location(),
+            format!(
+                "`{}` holds a list of values (action catalog), which `{op}` does not compare: the condition does not hold when the request carries a list",
+                cond.key()
+            ),
+            &format!(
+                "use `ForAnyValue:{op}` (some value matches) or `ForAllValues:{op}` (every value does, also true when the key is absent)"
+            ),
+        );
+    }
     let fits = op_type == key_type
         || matches!(
             (op_type, key_type),

@@ -619,3 +619,38 @@ fn wildcard_arns_that_reach_every_resource_count_as_star() {
     )
     .contains(&"RESOURCE_STAR"));
 }
+
+#[test]
+fn plain_operators_on_multivalued_keys_need_a_qualifier() {
+    let one = |cond: &str| {
+        identity(&format!(
+            r#"{{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*", "Condition": {cond}}}"#
+        ))
+        .into_iter()
+        .filter(|c| *c == "MISSING_QUALIFIER")
+        .count()
+    };
+    assert_eq!(
+        one(r#"{"StringEquals": {"aws:TagKeys": ["env", "team"]}}"#),
+        1
+    );
+    assert_eq!(
+        one(r#"{"StringNotLikeIfExists": {"aws:TagKeys": "admin*"}}"#),
+        1
+    );
+    assert_eq!(
+        one(r#"{"StringEquals": {"AWS:CalledVia": "cloudformation.amazonaws.com"}}"#),
+        1
+    );
+    // Qualified, presence only, or a single-valued key.
+    assert_eq!(
+        one(r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": "env"}}"#),
+        0
+    );
+    assert_eq!(
+        one(r#"{"ForAllValues:StringLike": {"aws:TagKeys": "env*"}}"#),
+        0
+    );
+    assert_eq!(one(r#"{"Null": {"aws:TagKeys": "false"}}"#), 0);
+    assert_eq!(one(r#"{"StringEquals": {"aws:RequestTag/env": "dev"}}"#), 0);
+}
