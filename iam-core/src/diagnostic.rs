@@ -255,6 +255,8 @@ codes! {
     ConditionTypeMismatch = "CONDITION_TYPE_MISMATCH",
     /// A plain operator (no `ForAllValues`/`ForAnyValue`) on a key the catalog marks multivalued.
     MissingQualifier = "MISSING_QUALIFIER",
+    /// A condition key given an empty list of values.
+    EmptyArrayCondition = "EMPTY_ARRAY_CONDITION",
     /// An action entry already covered by another entry of the statement.
     RedundantAction = "REDUNDANT_ACTION",
     /// A statement that repeats an earlier one.

@@ -540,6 +540,9 @@ fn conditions(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
                 }
             }
         }
+        if cond.values().next().is_none() {
+            empty_values(ctx, &cond);
+        }
         let mfa = cond
             .key()
             .eq_ignore_ascii_case("aws:MultiFactorAuthPresent");
@@ -581,6 +584,37 @@ fn conditions(ctx: &mut Ctx<'_>, st: &Statement<'_>, f: &Facts) {
         }
         operator_fits_key(ctx, &cond);
     }
+}
+
+/// EMPTY_ARRAY_CONDITION: a condition key given `[]`. No value can match, so a positive operator
+/// never holds and a negated one always does (a vacuous NOR), except where `IfExists` or a set
+/// qualifier decides on the key's absence (shared/docs/iam-semantics.md §3.1 and §3.2).
+fn empty_values(ctx: &mut Ctx<'_>, cond: &crate::model::Condition<'_>) {
+    let op = cond.operator();
+    if op.base() == BaseOperator::Null {
+        return; // NULL_WITH… checks and the grammar cover `Null`
+    }
+    let negated = op.base().is_negated();
+    let meaning = match (op.qualifier(), negated, op.if_exists()) {
+        (Some(SetQualifier::ForAllValues), false, _) => {
+            "it holds only when the request has no value for the key"
+        }
+        (Some(SetQualifier::ForAnyValue), true, false) => {
+            "it holds whenever the request has a value for the key"
+        }
+        (Some(_), true, _) => "it always holds",
+        // A plain operator does not compare a list of values (docs/semantics.md).
+        (None, true, _) => "it holds whenever the request has one value or none for the key",
+        (_, false, true) => "it holds only when the request has no value for the key",
+        (_, false, false) => "it never holds",
+    };
+    ctx.push(
+        Code::EmptyArrayCondition,
+        Severity::Warning,
+        cond.key_location(),
+        format!("`{op}` gives `{}` no values: {meaning}", cond.key()),
+        "list the values to compare, or remove the condition",
+    );
 }
 
 /// CONDITION_TYPE_MISMATCH: the operator's family against the key's type in the catalog. Only

@@ -654,3 +654,56 @@ fn plain_operators_on_multivalued_keys_need_a_qualifier() {
     assert_eq!(one(r#"{"Null": {"aws:TagKeys": "false"}}"#), 0);
     assert_eq!(one(r#"{"StringEquals": {"aws:RequestTag/env": "dev"}}"#), 0);
 }
+
+#[test]
+fn empty_condition_value_lists_say_what_they_do() {
+    let message = |cond: &str| -> Option<String> {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {cond}}}]}}"#
+        );
+        let policy = Policy::parse(&text).unwrap();
+        let found = lint(&policy, PolicyType::Identity);
+        let mut hits = found
+            .iter()
+            .filter(|d| d.code().as_str() == "EMPTY_ARRAY_CONDITION");
+        let first = hits.next().map(|d| d.message().to_string());
+        assert!(hits.next().is_none());
+        first
+    };
+    let said = |cond: &str, meaning: &str| {
+        let m = message(cond).unwrap_or_default();
+        assert!(m.ends_with(meaning), "{cond}: {m}");
+    };
+    said(
+        r#"{"StringNotEquals": {"aws:PrincipalOrgID": []}}"#,
+        "it holds whenever the request has one value or none for the key",
+    );
+    said(
+        r#"{"StringEquals": {"aws:PrincipalOrgID": []}}"#,
+        "it never holds",
+    );
+    said(
+        r#"{"StringEqualsIfExists": {"aws:PrincipalOrgID": []}}"#,
+        "it holds only when the request has no value for the key",
+    );
+    said(
+        r#"{"ForAllValues:StringEquals": {"aws:TagKeys": []}}"#,
+        "it holds only when the request has no value for the key",
+    );
+    said(
+        r#"{"ForAllValues:StringNotEquals": {"aws:TagKeys": []}}"#,
+        "it always holds",
+    );
+    said(
+        r#"{"ForAnyValue:StringNotLike": {"aws:TagKeys": []}}"#,
+        "it holds whenever the request has a value for the key",
+    );
+    said(
+        r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": []}}"#,
+        "it never holds",
+    );
+    assert_eq!(
+        message(r#"{"StringEquals": {"aws:PrincipalOrgID": ["o-1"]}}"#),
+        None
+    );
+}
