@@ -670,38 +670,39 @@ fn empty_condition_value_lists_say_what_they_do() {
         assert!(hits.next().is_none());
         first
     };
-    let said = |cond: &str, meaning: &str| {
+    for (cond, meaning) in [
+        (
+            r#"{"StringNotEquals": {"aws:PrincipalOrgID": []}}"#,
+            "it holds whenever the request has one value or none for the key",
+        ),
+        (
+            r#"{"StringEquals": {"aws:PrincipalOrgID": []}}"#,
+            "it never holds",
+        ),
+        (
+            r#"{"StringEqualsIfExists": {"aws:PrincipalOrgID": []}}"#,
+            "it holds only when the request has no value for the key",
+        ),
+        (
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": []}}"#,
+            "it holds only when the request has no value for the key",
+        ),
+        (
+            r#"{"ForAllValues:StringNotEquals": {"aws:TagKeys": []}}"#,
+            "it always holds",
+        ),
+        (
+            r#"{"ForAnyValue:StringNotLike": {"aws:TagKeys": []}}"#,
+            "it holds whenever the request has a value for the key",
+        ),
+        (
+            r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": []}}"#,
+            "it never holds",
+        ),
+    ] {
         let m = message(cond).unwrap_or_default();
         assert!(m.ends_with(meaning), "{cond}: {m}");
-    };
-    said(
-        r#"{"StringNotEquals": {"aws:PrincipalOrgID": []}}"#,
-        "it holds whenever the request has one value or none for the key",
-    );
-    said(
-        r#"{"StringEquals": {"aws:PrincipalOrgID": []}}"#,
-        "it never holds",
-    );
-    said(
-        r#"{"StringEqualsIfExists": {"aws:PrincipalOrgID": []}}"#,
-        "it holds only when the request has no value for the key",
-    );
-    said(
-        r#"{"ForAllValues:StringEquals": {"aws:TagKeys": []}}"#,
-        "it holds only when the request has no value for the key",
-    );
-    said(
-        r#"{"ForAllValues:StringNotEquals": {"aws:TagKeys": []}}"#,
-        "it always holds",
-    );
-    said(
-        r#"{"ForAnyValue:StringNotLike": {"aws:TagKeys": []}}"#,
-        "it holds whenever the request has a value for the key",
-    );
-    said(
-        r#"{"ForAnyValue:StringEquals": {"aws:TagKeys": []}}"#,
-        "it never holds",
-    );
+    }
     assert_eq!(
         message(r#"{"StringEquals": {"aws:PrincipalOrgID": ["o-1"]}}"#),
         None
