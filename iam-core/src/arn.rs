@@ -68,6 +68,31 @@ impl<'a> ArnParts<'a> {
     }
 }
 
+/// The colons that end an ARN pattern's first five fields (at most five of them), not counting
+/// colons inside `${…}` policy variables, whose keys have one (`${aws:PrincipalAccount}`).
+pub(crate) fn field_colons(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            if bytes.get(i..i + 2) == Some(b"${") {
+                depth += 1;
+                i += 2;
+                continue;
+            }
+            i += 1;
+            match bytes.get(at) {
+                Some(b'}') if depth > 0 => depth -= 1,
+                Some(b':') if depth == 0 => return Some(at),
+                _ => {}
+            }
+        }
+        None
+    })
+    .take(5)
+}
+
 /// Where [`ArnParts::parse`] cut an ARN (the first four colons after `arn:`), kept by a request so
 /// that deciding it again does not search for them again.
 ///

@@ -148,6 +148,18 @@ codes! {
     FederatedPrincipalNotSupported = "FEDERATED_PRINCIPAL_NOT_SUPPORTED",
     /// An RCP statement that breaks the RCP grammar (principal, Allow shape, NotAction, actions).
     RcpSyntaxError = "RCP_SYNTAX_ERROR",
+    /// `${}`: a policy variable that names no key.
+    EmptyVariable = "EMPTY_VARIABLE",
+    /// `${aws:username` without its closing brace.
+    MissingBraceInVariable = "MISSING_BRACE_IN_VARIABLE",
+    /// A variable's default value not written `, 'value'`.
+    MissingQuoteInVariable = "MISSING_QUOTE_IN_VARIABLE",
+    /// A space in a variable's key (`${aws: username}`).
+    UnsupportedSpaceInVariable = "UNSUPPORTED_SPACE_IN_VARIABLE",
+    /// A policy variable where AWS reads none: `Action`, `Principal`, an ARN before its fifth colon.
+    VariableUnsupportedInElement = "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+    /// A policy variable in the value of an operator that reads none (numbers, dates, IPs, binary).
+    InvalidVariableForOperator = "INVALID_VARIABLE_FOR_OPERATOR",
     /// A resource ARN names a region where its service's ARNs have none (`arn:aws:iam:us-east-1:…`).
     ArnRegionNotAllowed = "ARN_REGION_NOT_ALLOWED",
     /// A resource ARN has no region where its service's ARNs always name one.

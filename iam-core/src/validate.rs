@@ -28,6 +28,8 @@ use crate::values;
 use std::fmt;
 use std::str::FromStr;
 
+mod variables;
+
 /// Where a policy is used. Decides which elements are required or forbidden and which quotas apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyType {
@@ -211,6 +213,7 @@ impl Checker<'_> {
             self.principal(&st);
             self.resource(&st);
             self.resource_arns(&st);
+            self.variables(&st);
             if self.ty == PolicyType::Rcp {
                 self.rcp(&st);
             }
@@ -561,7 +564,7 @@ impl Checker<'_> {
                     Severity::Error,
                     self.policy.location(id),
                     format!("the account `{account}` in `{text}` is not a 12-digit account ID, so it matches no AWS resource"),
-                    "write the 12-digit account ID, `*`, or a variable such as `${aws:PrincipalAccount}`",
+                    "write the 12-digit account ID, or `*` with a condition such as `\"StringEquals\": {\"aws:ResourceAccount\": \"111122223333\"}`",
                 );
             }
         }
@@ -696,6 +699,9 @@ impl Checker<'_> {
             }
             for v in cond.values() {
                 let text = v.as_str();
+                if self.policy.variables_enabled() && variables::has_variable(text) {
+                    continue; // INVALID_VARIABLE_FOR_OPERATOR says it (validate::variables)
+                }
                 let (ok, code, what) = match family {
                     OperatorFamily::String | OperatorFamily::Arn => continue,
                     // `Bool` takes policy variables; the variable's value is read when evaluating.

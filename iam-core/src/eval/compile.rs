@@ -540,24 +540,9 @@ pub(crate) fn compile_arn(
 ) -> Option<(Box<[Glob; 5]>, Glob)> {
     let mut fields: Vec<&str> = Vec::with_capacity(6);
     let mut start = 0;
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() && fields.len() < 5 {
-        if bytes.get(i..i + 2) == Some(b"${") {
-            depth += 1;
-            i += 2;
-            continue;
-        }
-        match bytes.get(i) {
-            Some(b'}') if depth > 0 => depth -= 1,
-            Some(b':') if depth == 0 => {
-                fields.push(text.get(start..i)?);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
+    for colon in crate::arn::field_colons(text) {
+        fields.push(text.get(start..colon)?);
+        start = colon + 1;
     }
     if fields.len() < 5 {
         return None;

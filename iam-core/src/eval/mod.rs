@@ -65,7 +65,7 @@ pub(crate) mod glob;
 pub(crate) mod keys;
 mod request;
 pub mod simulation;
-mod variables;
+pub(crate) mod variables;
 
 pub use compile::CompiledPolicy;
 pub use explain::{
