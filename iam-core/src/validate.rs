@@ -331,7 +331,12 @@ impl Checker<'_> {
             .find(|&(_, c)| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}'));
         if let Some((at, c)) = bad {
             let span = crate::Span::new(at as u32, (at + c.len_utf8()) as u32);
-            let loc = self.policy.document().location_at(String::new(), span);
+            let doc = self.policy.document();
+            let path = doc
+                .node_at(at as u32)
+                .map(|id| doc.path_of(id))
+                .unwrap_or_default();
+            let loc = doc.location_at(path, span);
             self.push(
                 Code::InvalidCharacter,
                 Severity::Error,
@@ -790,6 +795,17 @@ mod tests {
                 (Code::TypeMismatchNumber, Severity::Warning),
             ]
         );
+    }
+
+    #[test]
+    fn an_invalid_character_is_located_in_its_value() {
+        let p = Policy::parse(
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": [\"*\", \"arn:aws:s3:::b/\u{62a5}/*\"]}]}",
+        )
+        .unwrap();
+        let found = p.validate(PolicyType::Identity);
+        assert_eq!(found[0].code(), Code::InvalidCharacter);
+        assert_eq!(found[0].location().path(), "/Statement/0/Resource/1");
     }
 
     #[test]

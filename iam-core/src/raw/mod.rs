@@ -190,6 +190,17 @@ impl Document {
         path
     }
 
+    /// The innermost value (or key) whose text holds the byte at `offset`.
+    pub(crate) fn node_at(&self, offset: u32) -> Option<NodeId> {
+        // Values are stored in document order, parents before children: the last one that holds
+        // the offset is the innermost.
+        let i = self
+            .nodes
+            .iter()
+            .rposition(|n| n.start <= offset && offset < n.end)?;
+        Some(NodeId(i as u32))
+    }
+
     /// The full location of a value.
     pub fn location(&self, id: NodeId) -> Location {
         let span = self.get(id).map(|v| v.span()).unwrap_or_default();
