@@ -67,6 +67,19 @@ pub fn parse_base64(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Reads a `Date…` value: an epoch time in seconds (digits only), or one of the W3C profiles of
+/// Whole seconds since the epoch for a clock reading in seconds (`Date.now() / 1000`,
+/// `time.time()`): the second the instant falls in (rounded down, so `-0.5` is `-1`), for
+/// instants ISO 8601 can write (years 0000 to 9999), which is what `aws:CurrentTime` is written
+/// as. `None` for anything else: NaN, infinities, instants out of that range. Every binding reads
+/// a caller's `now` with this, so all of them accept and round the same values.
+pub fn epoch_seconds(seconds: f64) -> Option<i64> {
+    const FIRST: f64 = -62_167_219_200.0; // 0000-01-01T00:00:00Z
+    const LAST: f64 = 253_402_300_799.0; // 9999-12-31T23:59:59Z
+    let whole = seconds.floor();
+    // The range check also refuses NaN; within it `as` is exact.
+    (FIRST..=LAST).contains(&whole).then_some(whole as i64)
+}
+
 /// ISO 8601 that AWS documents: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s…]]TZD`
 /// where TZD is `Z`, `±hh:mm`, `±hhmm` or `±hh` (absent means UTC). Partial dates mean their first
 /// instant. `T` may be lower-case. A bare `YYYY` is read as epoch seconds, as IAM reads it.
@@ -258,6 +271,26 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn clock_readings_round_down_within_the_years_iso_writes() {
+        assert_eq!(epoch_seconds(1_700_000_000.9), Some(1_700_000_000));
+        assert_eq!(epoch_seconds(-0.5), Some(-1));
+        assert_eq!(epoch_seconds(253_402_300_799.5), Some(253_402_300_799));
+        assert_eq!(epoch_seconds(253_402_300_800.0), None);
+        assert_eq!(epoch_seconds(-62_167_219_201.0), None);
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300] {
+            assert_eq!(epoch_seconds(bad), None, "{bad}");
+        }
+        assert_eq!(
+            parse_date("9999-12-31T23:59:59Z").map(|i| i.seconds),
+            Some(253_402_300_799)
+        );
+        assert_eq!(
+            parse_date("0000-01-01").map(|i| i.seconds),
+            Some(-62_167_219_200)
+        );
     }
 
     #[test]

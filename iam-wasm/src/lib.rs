@@ -116,24 +116,25 @@ fn argument_failure(message: &str) -> JsValue {
     })
 }
 
-/// JSON text from a JS string (taken as is) or any other JS value (`JSON.stringify`).
+#[wasm_bindgen(module = "/js/json.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = iamJsonText)]
+    fn json_text_js(value: &JsValue, what: &str) -> JsValue;
+}
+
+/// JSON text from a JS string (taken as is) or a plain JS value (`JSON.stringify`); a failure
+/// for what would be lost or changed on the way (a lone surrogate, a Map, a function, NaN): see
+/// `js/json.js`.
 fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    if let Some(s) = value.as_string() {
-        return Ok(s);
+    let answer = json_text_js(value, what);
+    if let Some(text) = answer.as_string() {
+        return Ok(text);
     }
-    match js_sys::JSON::stringify(value) {
-        Ok(s) => s
-            .as_string()
-            .ok_or_else(|| argument_failure(&format!("{what} cannot be written as JSON"))),
-        Err(e) => Err(argument_failure(&match e.dyn_ref::<js_sys::Error>() {
-            // A getter threw, or the value has a cycle or a BigInt: JSON.stringify says which.
-            Some(err) => format!(
-                "{what} cannot be written as JSON: {}",
-                String::from(err.message())
-            ),
-            None => format!("{what} cannot be written as JSON"),
-        })),
-    }
+    let message = js_sys::Reflect::get(&answer, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{what} cannot be written as JSON"));
+    Err(argument_failure(&message))
 }
 
 /// A policy type's name from JS: absent (`identity`), or a string naming one.
@@ -221,7 +222,7 @@ fn findings(
 #[wasm_bindgen(unchecked_return_type = "Findings")]
 pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
-    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "string | null")]
+    #[wasm_bindgen(js_name = policyType, unchecked_optional_param_type = "string | null")]
     policy_type: Option<JsValue>,
 ) -> JsValue {
     findings(
@@ -235,7 +236,7 @@ pub fn validate(
 #[wasm_bindgen(unchecked_return_type = "Findings")]
 pub fn lint(
     #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
-    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "string | null")]
+    #[wasm_bindgen(js_name = policyType, unchecked_optional_param_type = "string | null")]
     policy_type: Option<JsValue>,
 ) -> JsValue {
     findings(
@@ -249,7 +250,7 @@ pub fn lint(
 #[wasm_bindgen(unchecked_return_type = "Findings")]
 pub fn check(
     #[wasm_bindgen(unchecked_param_type = "PolicySource")] source: JsValue,
-    #[wasm_bindgen(js_name = policyType, unchecked_param_type = "string | null")]
+    #[wasm_bindgen(js_name = policyType, unchecked_optional_param_type = "string | null")]
     policy_type: Option<JsValue>,
 ) -> JsValue {
     findings(
@@ -282,11 +283,15 @@ pub fn expand(#[wasm_bindgen(unchecked_param_type = "string")] pattern: JsValue)
     to_js(&list)
 }
 
-/// Seconds since the epoch by the JS clock, for `aws:CurrentTime` when a request gives none.
-fn now_seconds(now: Option<f64>) -> i64 {
-    let ms = now.map_or_else(js_sys::Date::now, |s| s * 1000.0);
-    // A clock value is far inside i64 range; `as` saturates on anything absurd.
-    (ms / 1000.0).floor() as i64
+/// Whole seconds since the epoch for `aws:CurrentTime` when a request gives none: the caller's
+/// `now`, read by the core's rule (`values::epoch_seconds`, as in Python), or the JS clock's.
+fn now_seconds(now: Option<f64>) -> Result<i64, JsValue> {
+    let seconds = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
+    iam_core::values::epoch_seconds(seconds).ok_or_else(|| {
+        argument_failure(
+            "`now` must be a number of seconds since the epoch, within the years 0000 to 9999",
+        )
+    })
 }
 
 #[wasm_bindgen(module = "/js/request.js")]
@@ -360,17 +365,14 @@ fn with_request<T>(
     now: Option<f64>,
     f: impl FnOnce(&Request) -> T,
 ) -> Result<T, JsValue> {
-    if now.is_some_and(|n| !n.is_finite()) {
-        // NaN also comes from the glue's number conversion of a non-number (`"soon"`, `{}`).
-        return Err(argument_failure(
-            "`now` must be a finite number of seconds since the epoch",
-        ));
-    }
+    // NaN, which the glue's number conversion makes of a non-number (`"soon"`, `{}`), is refused
+    // here too.
+    let now = now_seconds(now)?;
     let mut f = Some(f);
     // Any value goes to the fast path first (it answers "JSON path" for JSON text at once):
     // asking JS whether the value is a string would cost a call of its own.
     let answer = with_flat(request, keys, |r| {
-        r.set_current_time(now_seconds(now));
+        r.set_current_time(now);
         f.take().map(|f| f(r))
     });
     if let Some(Some(t)) = answer {
@@ -378,7 +380,7 @@ fn with_request<T>(
     }
     let text = json_text(request, "the request")?;
     let mut r = Request::from_json(&text).map_err(|e| parse_failure(&e))?;
-    r.set_current_time(now_seconds(now));
+    r.set_current_time(now);
     // `f` is still there: the fast path calls it only with a request it read.
     f.map(|f| f(&r))
         .ok_or_else(|| argument_failure("the request could not be read"))
@@ -702,17 +704,23 @@ impl PolicySet {
     }
 
     /// Evaluates many requests: an array of what [`evaluate`](Self::evaluate) answers.
+    /// Anything but an array answers `{ok: false, errors}` (wasm-bindgen's own reading of a list
+    /// would take a Set or a string as a list, or none).
     #[wasm_bindgen(js_name = evaluateMany)]
-    #[wasm_bindgen(unchecked_return_type = "Evaluated[]")]
+    #[wasm_bindgen(unchecked_return_type = "Evaluated[] | Failure")]
     pub fn evaluate_many(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "(RequestInput | string)[]")] requests: Vec<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "(RequestInput | string)[]")] requests: JsValue,
         now: Option<f64>,
-    ) -> Vec<JsValue> {
-        requests
+    ) -> JsValue {
+        if !js_sys::Array::is_array(&requests) {
+            return argument_failure("`requests` must be an array of requests");
+        }
+        js_sys::Array::from(&requests)
             .iter()
-            .map(|r| self.evaluate(r.clone(), Some(false), now))
-            .collect()
+            .map(|r| self.evaluate(r, Some(false), now))
+            .collect::<js_sys::Array>()
+            .into()
     }
 
     /// The decision only (`allow`, `explicitDeny`, `implicitDeny`): the fastest call. A

@@ -8,6 +8,9 @@ export function demo(policyText: string): string[] {
     return parsed.errors.map((e: iam.Diagnostic) => `${e.location?.start.line}:${e.location?.start.columnUtf16} ${e.message}`);
   }
   const findings = iam.check(policyText, "identity");
+  // The policy type is optional: `identity` by default.
+  const defaults = [iam.check(policyText), iam.lint(policyText), iam.validate(policyText)];
+  if (defaults.some((f) => !f.ok)) return [];
   const lines: string[] = findings.ok ? findings.findings.map((f) => `${f.severity} ${f.code}`) : [];
   const compiled = iam.PolicySet.compile({ identity: [policyText], scps: [[JSON.parse(policyText)]] });
   if (compiled.ok) {
@@ -16,6 +19,8 @@ export function demo(policyText: string): string[] {
     const r = compiled.set.evaluate(request, true);
     if (r.ok) lines.push(r.result.decision);
     if (typeof d === "string") lines.push(d);
+    const many = compiled.set.evaluateMany([request]);
+    if (Array.isArray(many)) for (const e of many) if (e.ok) lines.push(e.result.decision);
     const keys: iam.ContextKey[] = compiled.set.contextKeys();
     for (const k of keys) lines.push(`${k.name}: ${k.type}${k.multivalued ? "[]" : ""}`);
     compiled.set.free();
