@@ -495,7 +495,17 @@ fn context_value(v: &Bound<'_, PyAny>) -> PyResult<ContextValue> {
         if let Ok(i) = v.extract::<i64>() {
             return Ok(Scalar::new(i.to_string()));
         }
+        if v.is_instance_of::<PyInt>() {
+            // Beyond 64 bits: the exact digits (a float would round them).
+            let exact = v.py().get_type::<PyInt>().call1((v,))?.str()?;
+            return Ok(Scalar::new(text(&exact)?));
+        }
         if let Ok(f) = v.extract::<f64>() {
+            if !f.is_finite() {
+                return Err(PyValueError::new_err(format!(
+                    "{f} is not a number a request can carry (JSON has no NaN or infinity)"
+                )));
+            }
             return Ok(Scalar::new(f.to_string()));
         }
         Err(PyValueError::new_err(
@@ -522,12 +532,19 @@ pub struct Request {
     args: PyObject,
 }
 
-/// Whole seconds since the epoch: `now` truncated as `int()` does, or the clock's.
+/// Whole seconds since the epoch: `now` rounded down (`values::epoch_seconds`), or the clock's.
 fn epoch_seconds(py: Python<'_>, now: Option<f64>) -> PyResult<i64> {
     match now {
         // Within ±1e17 the conversion is exact in its integer part and cannot saturate.
-        Some(t) if t.is_finite() && t.abs() < 1e17 => Ok(t.trunc() as i64),
-        Some(_) => Err(request_error(py, "now", "is not a time in epoch seconds")),
+        // The core's rule, which the WebAssembly package applies too: rounded down, within the
+        // years ISO 8601 writes.
+        Some(t) => iam_core::values::epoch_seconds(t).ok_or_else(|| {
+            request_error(
+                py,
+                "now",
+                "is not a time in epoch seconds within the years 0000 to 9999",
+            )
+        }),
         None => Ok(std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))),
@@ -542,6 +559,15 @@ fn converted_context<'py>(context: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     let py = context.py();
     let out = match context.downcast::<PyDict>() {
         Ok(d) => d.copy()?,
+        // `dict()` would also take a list of pairs (`["xy"]` becomes `{"x": "y"}`): only a
+        // mapping is a context.
+        Err(_) if !context.hasattr("keys")? => {
+            return Err(request_error(
+                py,
+                "context",
+                "is a mapping of context keys to values",
+            ))
+        }
         Err(_) => py
             .get_type::<PyDict>()
             .call1((context,))
@@ -596,9 +622,8 @@ fn request_from_keywords<'py>(
         }
         let name = k.downcast::<PyString>()?.to_cow()?.into_owned();
         let text = |v: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyString>> {
-            v.downcast_into::<PyString>().map_err(|e| {
-                PyTypeError::new_err(format!("evaluate() argument '{name}': {}", PyErr::from(e)))
-            })
+            v.downcast_into::<PyString>()
+                .map_err(|_| request_error(py, &name, "is a str"))
         };
         match name.as_str() {
             "principal" => principal = Some(text(v)?),
@@ -606,8 +631,17 @@ fn request_from_keywords<'py>(
             "resource" => resource = Some(v),
             "context" => context = Some(v),
             "resource_account" => resource_account = Some(text(v)?),
-            "wildcard_only_action" => wildcard_only_action = Some(v.extract::<bool>()?),
-            "now" => now = Some(v.extract::<f64>()?),
+            "wildcard_only_action" => {
+                wildcard_only_action = Some(
+                    v.extract::<bool>()
+                        .map_err(|_| request_error(py, "wildcard_only_action", "is a bool"))?,
+                )
+            }
+            "now" => {
+                now = Some(v.extract::<f64>().map_err(|_| {
+                    request_error(py, "now", "is a number of seconds since the epoch")
+                })?)
+            }
             "principal_account" => principal_account = Some(text(v)?),
             "federating_user" => federating_user = Some(text(v)?),
             other => {
@@ -679,6 +713,17 @@ impl Request {
             if let Ok(s) = res.downcast::<PyString>() {
                 r.add_resource(&text(s)?);
             } else {
+                // A mapping or a set would give its keys in some order: not a list of resources.
+                if res.hasattr("keys")?
+                    || res.is_instance_of::<PySet>()
+                    || res.is_instance_of::<PyFrozenSet>()
+                {
+                    return Err(request_error(
+                        py,
+                        "resource",
+                        "is a string or a list of strings",
+                    ));
+                }
                 let mut items = Vec::new();
                 let list = res.try_iter().map_err(|_| {
                     request_error(py, "resource", "is a string or a list of strings")

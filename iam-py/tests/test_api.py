@@ -208,13 +208,16 @@ def test_request_arguments_are_converted_and_kept():
     # A mapping that is not a dict is read too.
     from types import MappingProxyType
     assert ps.evaluate(principal=ALICE, action="s3:GetObject", context=MappingProxyType({"aws:TagKeys": ["a"]}), now=1_800_000_000).allowed
-    # `now` defaults to the clock; it is truncated like int(); nonsense is a RequestError.
+    # `now` defaults to the clock; it is rounded down (the core's rule, as in WebAssembly);
+    # nonsense, and times beyond the years ISO 8601 writes, are RequestErrors.
     before = int(time.time())
     assert before <= PolicySet.request(ALICE, "s3:GetObject").__reduce__()[1][6] <= int(time.time())
     assert PolicySet.request(ALICE, "s3:GetObject", now=1.9).__reduce__()[1][6] == 1
-    with pytest.raises(RequestError) as e:
-        PolicySet.request(ALICE, "s3:GetObject", now=float("nan"))
-    assert e.value.field == "now"
+    assert PolicySet.request(ALICE, "s3:GetObject", now=-0.5).__reduce__()[1][6] == -1
+    for bad in [float("nan"), float("inf"), 1e300]:
+        with pytest.raises(RequestError) as e:
+            PolicySet.request(ALICE, "s3:GetObject", now=bad)
+        assert e.value.field == "now"
     # A list of resources is copied: changing the caller's list later changes nothing.
     resources = ["arn:aws:s3:::b/1"]
     kept = PolicySet.request(ALICE, "s3:GetObject", resources)
@@ -227,11 +230,32 @@ def test_request_arguments_are_converted_and_kept():
     assert ps.evaluate(**built).allowed
     with pytest.raises(TypeError, match="unexpected keyword argument 'actions'"):
         ps.evaluate(principal=ALICE, actions="s3:GetObject")
-    with pytest.raises(TypeError, match="principal"):
-        ps.evaluate(principal=42, action="s3:GetObject")
+    # A request field of the wrong type is a RequestError naming the field.
+    for kwargs, field in [
+        ({"principal": 42}, "principal"),
+        ({"now": "100"}, "now"),
+        ({"wildcard_only_action": "yes"}, "wildcard_only_action"),
+        ({"context": ["xy"]}, "context"),  # dict() would read it as {"x": "y"}
+        ({"resource": {"arn:aws:s3:::a": 1}}, "resource"),  # not its keys
+        ({"resource": {"arn:aws:s3:::a"}}, "resource"),
+        ({"context": {"s3:max-keys": float("nan")}}, "context.s3:max-keys"),
+    ]:
+        args = {"principal": ALICE, "action": "s3:GetObject", **kwargs}
+        with pytest.raises(RequestError) as e:
+            ps.evaluate(**args)
+        assert e.value.field == field, kwargs
     with pytest.raises(RequestError) as e:
         ps.evaluate(principal=ALICE, action="s3:GetObject", context={"k": object()})
     assert e.value.field == "context.k"
+
+
+def test_integers_beyond_64_bits_keep_their_digits():
+    big = 2**64 + 1
+    ps = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"app:n": str(big)}}}]}])
+    assert ps.evaluate(principal=ALICE, action="s3:GetObject", context={"app:n": big}).allowed
+    assert not ps.evaluate(principal=ALICE, action="s3:GetObject", context={"app:n": big - 1}).allowed
 
 
 def _decide(args):
