@@ -552,6 +552,18 @@ def flow_cases():
                     {"identity": [policy(allow())], "permissionsBoundary": policy(no_resource)}, req, IDENY, blocked_by="permissionsBoundary"))
     out.append(case("a Deny without Resource denies (fail closed)",
                     {"identity": [policy(allow(), {"Effect": "Deny", "Action": "s3:GetObject"})]}, req, EDENY, decisive=[("identity", 0, 1)]))
+    # Resource policies, trust policies and RCPs need a principal: a statement without one is
+    # refused by AWS, and undecidable here (a Deny denies), never "no one".
+    out.append(case("an RCP Deny without Principal denies (fail closed)",
+                    {"identity": [policy(allow())], "rcps": [[policy({"Effect": "Deny", "Action": "s3:*", "Resource": "*"})]]}, req, EDENY, decisive=[("rcp[0]", 0, 0)]))
+    out.append(case("a resource-policy Allow without Principal does not allow",
+                    {"resource": policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})},
+                    dict(req, principal="anonymous"), IDENY))
+    # AWS-owned resources (account `aws`) are read with identity policies alone, like the
+    # caller's own (AWS ParallelCluster's "IamRead" grants iam:GetPolicy on arn:aws:iam::aws:policy/*).
+    out.append(case("reading an AWS managed policy needs only an identity grant",
+                    {"identity": [policy(allow("iam:GetPolicyVersion", "arn:aws:iam::aws:policy/*"))]},
+                    dict(req, action="iam:GetPolicyVersion", resource="arn:aws:iam::aws:policy/AdministratorAccess"), ALLOW))
     out.append(case("an identity statement naming a principal does not allow",
                     {"identity": [policy(allow("s3:GetObject", Principal={"AWS": BOB}))]}, req, IDENY, decisive=[]))
     def rp(principal, effect="Allow", action="s3:GetObject", resource="arn:aws:s3:::bkt/*", **extra):

@@ -387,7 +387,8 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
         }
     }
     let set = set.build();
-    let mut request = match Request::new(&args.principal, &args.action) {
+    // `for_principal` asks the action catalog whether the action is wildcard-only.
+    let mut request = match Request::for_principal(Some(&args.principal), &args.action) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {}: {}", e.field(), e.message());
@@ -407,9 +408,11 @@ pub fn run_eval(args: EvalArgs) -> ExitCode {
     if let Some(a) = &args.resource_account {
         request = request.resource_account(a);
     }
-    let request = request
-        .wildcard_only_action(args.wildcard_only_action)
-        .current_time(now());
+    // Without the flag the action catalog decides (set when the request was built).
+    if args.wildcard_only_action {
+        request = request.wildcard_only_action(true);
+    }
+    let request = request.current_time(now());
     let result = set.evaluate(&request, args.explain);
     print_results(
         std::slice::from_ref(&request),

@@ -406,3 +406,43 @@ fn sarif_only_where_it_exists_and_symlink_loops_read_once() {
     assert_eq!(report["summary"]["files"], 1, "{report}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn eval_asks_the_catalog_which_actions_are_wildcard_only() {
+    let dir = std::env::temp_dir().join(format!("iam-cli-wildcard-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("s3-arns.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::*"}]}"#,
+    )
+    .unwrap();
+    let decide = |action: &str, resource: &str| {
+        let o = iam(
+            &[
+                "eval",
+                "--identity",
+                policy.to_str().unwrap(),
+                "--principal",
+                "arn:aws:iam::111122223333:user/alice",
+                "--action",
+                action,
+                "--resource",
+                resource,
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v[0]["result"]["decision"].as_str().unwrap().to_string()
+    };
+    // ListAllMyBuckets has no resource-level permissions: it is decided on `*`, which
+    // `arn:aws:s3:::*` does not match, whatever resource the command line names.
+    assert_eq!(
+        decide("s3:ListAllMyBuckets", "arn:aws:s3:::b"),
+        "implicitDeny"
+    );
+    assert_eq!(decide("s3:GetObject", "arn:aws:s3:::b/k"), "allow");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -137,8 +137,9 @@ pub(crate) struct CompiledStatement {
     pub conditions: Vec<CompiledCondition>,
     /// Set when the statement cannot take effect where it is used: AWS refuses an identity-side
     /// policy (identity, boundary, session, SCP) whose statement has no `Resource` or names a
-    /// `Principal`. Such a statement is undecidable (fail closed), never read as "every resource"
-    /// or "whoever asks".
+    /// `Principal`, and a resource-side one (resource policy, trust policy, RCP) whose statement
+    /// names no principal. Such a statement is undecidable (fail closed), never read as "every
+    /// resource", "whoever asks" or "no one".
     pub unevaluable: Option<&'static str>,
 }
 
@@ -496,6 +497,9 @@ fn compile_statement(s: &Statement<'_>, side: Side, vars: bool) -> CompiledState
         Side::Identity if principals.is_some() => {
             Some("the statement names a principal, which AWS refuses in this policy type")
         }
+        Side::Resource if principals.is_none() => Some(
+            "the statement names no principal, which AWS requires in resource policies and RCPs (it refuses the policy)",
+        ),
         _ => None,
     };
     CompiledStatement {

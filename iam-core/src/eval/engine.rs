@@ -340,7 +340,9 @@ pub(crate) fn statement_match(
     }
     if principal_required {
         m.principal = match &st.principals {
-            None => None,
+            // No principal: a policy AWS refuses, undecidable (`st.unevaluable`) rather than
+            // applying to no one, so that a Deny there fails closed.
+            None => st.unevaluable.map(|_| Class::Direct),
             Some(patterns) if st.not_principal => {
                 // The documented special case: a Deny with NotPrincipal in a resource policy
                 // applies to every principal that has a permissions boundary.

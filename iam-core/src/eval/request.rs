@@ -1156,6 +1156,9 @@ impl Request {
     }
 
     /// The account of `resource`: the override, else the ARN's account field, else the caller's.
+    /// AWS-owned resources (account `aws`: `arn:aws:iam::aws:policy/ReadOnlyAccess`) count as
+    /// the caller's: every account reads them with its identity policies alone, and they have no
+    /// resource policy that could grant across accounts.
     pub(crate) fn resource_account_of<'a>(
         &'a self,
         arn_account: Option<&'a str>,
@@ -1164,7 +1167,7 @@ impl Request {
             return Some(a);
         }
         match arn_account {
-            Some(a) if !a.is_empty() => Some(a),
+            Some(a) if !a.is_empty() && a != "aws" => Some(a),
             _ => self.caller_account(),
         }
     }
