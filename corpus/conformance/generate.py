@@ -594,6 +594,16 @@ def flow_cases():
     out.append(case("SCPs apply to the root user of a member account",
                     {"scps": [[policy(deny("s3:*"))]]}, dict(req, principal=f"arn:aws:iam::{A}:root"), EDENY))
     out.append(case("root user has full access in its account", {}, dict(req, principal=f"arn:aws:iam::{A}:root"), ALLOW))
+    # S3 API Reference (DeleteBucketPolicy, PutBucketPolicy, GetBucketPolicy): the bucket owner's
+    # root user can manage the bucket policy even when the policy denies it; other callers and
+    # other actions stay denied, and an SCP still applies.
+    lockout = {"resource": policy({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*"]})}
+    owner_root = dict(req, principal=f"arn:aws:iam::{A}:root", resource="arn:aws:s3:::bkt", resourceAccount=A)
+    out.append(case("a bucket policy cannot deny its owner's root user DeleteBucketPolicy", lockout, dict(owner_root, action="s3:DeleteBucketPolicy"), ALLOW))
+    out.append(case("a bucket policy still denies its owner's root user other actions", lockout, dict(owner_root, action="s3:GetObject", resource="arn:aws:s3:::bkt/k"), EDENY))
+    out.append(case("a bucket policy still denies another account's root user PutBucketPolicy", lockout, dict(owner_root, principal=f"arn:aws:iam::{B}:root", action="s3:PutBucketPolicy"), EDENY))
+    out.append(case("an SCP still denies the owner's root user DeleteBucketPolicy",
+                    dict(lockout, scps=[[policy(allow(), deny("s3:DeleteBucketPolicy"))]]), dict(owner_root, action="s3:DeleteBucketPolicy"), EDENY))
     out.append(case("root user of another account needs a grant", {}, dict(req, principal=f"arn:aws:iam::{B}:root", resourceAccount=A), IDENY, blocked_by="resource"))
     # RCPs
     rcp_full = policy({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"})

@@ -713,6 +713,27 @@ fn requires_resource_policy(action_lower: &str, q: &Query<'_>) -> bool {
         || same(action_lower.as_bytes(), b"sts:setsourceidentity")
 }
 
+/// Whether the bucket owner's root user asks to read, replace or delete the bucket policy, which
+/// the bucket policy cannot deny it: "the root principal of the bucket owner account can perform
+/// the GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions, even if their bucket
+/// policy explicitly denies the root principal's access" (Amazon S3 API Reference). SCPs and RCPs
+/// still can.
+fn owner_root_manages_bucket_policy(q: &Query<'_>) -> bool {
+    let req = q.req;
+    if !matches!(req.caller(), Caller::Root { .. }) {
+        return false;
+    }
+    let action = req.action_lower().as_bytes();
+    let policy_action = same(action, b"s3:getbucketpolicy")
+        || same(action, b"s3:putbucketpolicy")
+        || same(action, b"s3:deletebucketpolicy");
+    policy_action
+        && matches!(
+            (req.caller_account(), req.resource_account_of(q.arn_account())),
+            (Some(a), Some(b)) if same(a.as_bytes(), b.as_bytes())
+        )
+}
+
 /// Whether the caller is a session of a service-linked role.
 fn service_linked_role(req: &Request) -> bool {
     match req.caller() {
@@ -813,8 +834,10 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
     let mut resource = PolicyFacts::default();
     if let Some(p) = &set.resource {
         resource = scan(p, Layer::Resource, 0, q, true, obs);
-        note(&mut deny, Layer::Resource, 0, resource.deny);
-        note(&mut unknown_deny, Layer::Resource, 0, resource.unknown_deny);
+        if !owner_root_manages_bucket_policy(q) {
+            note(&mut deny, Layer::Resource, 0, resource.deny);
+            note(&mut unknown_deny, Layer::Resource, 0, resource.unknown_deny);
+        }
     }
     // Organizations policies: each level must allow.
     let mut scp_gap = None;
