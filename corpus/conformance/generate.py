@@ -602,6 +602,18 @@ def flow_cases():
     out.append(case("a bucket policy cannot deny its owner's root user DeleteBucketPolicy", lockout, dict(owner_root, action="s3:DeleteBucketPolicy"), ALLOW))
     out.append(case("a bucket policy still denies its owner's root user other actions", lockout, dict(owner_root, action="s3:GetObject", resource="arn:aws:s3:::bkt/k"), EDENY))
     out.append(case("a bucket policy still denies another account's root user PutBucketPolicy", lockout, dict(owner_root, principal=f"arn:aws:iam::{B}:root", action="s3:PutBucketPolicy"), EDENY))
+    # Actions AWS never allows across accounts, whatever the policies grant.
+    eve = f"arn:aws:iam::{B}:user/eve"
+    open_bucket = {"resource": policy({"Effect": "Allow", "Principal": {"AWS": B}, "Action": "s3:*", "Resource": ["arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*"]}), "identity": [policy(allow())]}
+    out.append(case("another account cannot replace a bucket policy, even when granted (S3 answers 405)", open_bucket,
+                    dict(req, principal=eve, action="s3:PutBucketPolicy", resource="arn:aws:s3:::bkt", resourceAccount=A), IDENY))
+    out.append(case("another account granted s3:* can read objects", open_bucket,
+                    dict(req, principal=eve, action="s3:GetObject", resource="arn:aws:s3:::bkt/k", resourceAccount=A), ALLOW))
+    open_queue = {"resource": policy({"Effect": "Allow", "Principal": {"AWS": B}, "Action": "sqs:*", "Resource": f"arn:aws:sqs:us-east-1:{A}:q"}), "identity": [policy(allow())]}
+    out.append(case("SQS does not grant SetQueueAttributes to another account", open_queue,
+                    dict(req, principal=eve, action="sqs:SetQueueAttributes", resource=f"arn:aws:sqs:us-east-1:{A}:q"), IDENY))
+    out.append(case("SQS grants SendMessage to another account", open_queue,
+                    dict(req, principal=eve, action="sqs:SendMessage", resource=f"arn:aws:sqs:us-east-1:{A}:q"), ALLOW))
     out.append(case("an SCP still denies the owner's root user DeleteBucketPolicy",
                     dict(lockout, scps=[[policy(allow(), deny("s3:DeleteBucketPolicy"))]]), dict(owner_root, action="s3:DeleteBucketPolicy"), EDENY))
     out.append(case("root user of another account needs a grant", {}, dict(req, principal=f"arn:aws:iam::{B}:root", resourceAccount=A), IDENY, blocked_by="resource"))

@@ -713,6 +713,44 @@ fn requires_resource_policy(action_lower: &str, q: &Query<'_>) -> bool {
         || same(action_lower.as_bytes(), b"sts:setsourceidentity")
 }
 
+/// Why AWS refuses the action to a caller from another account than the resource's, whatever the
+/// policies say, if it does.
+pub(crate) fn never_across_accounts(req: &Request) -> Option<&'static str> {
+    let action = req.action_lower();
+    let service = req.service_lower().as_bytes();
+    if same(service, b"s3") {
+        // "If you have the correct permissions, but you're not using an identity that belongs to
+        // the bucket owner's account, Amazon S3 returns a 405 Method Not Allowed error."
+        // (S3 API Reference: GetBucketPolicy, PutBucketPolicy, DeleteBucketPolicy.)
+        return matches!(
+            action,
+            "s3:getbucketpolicy" | "s3:putbucketpolicy" | "s3:deletebucketpolicy"
+        )
+        .then_some("only the bucket owner's account can read, replace or delete a bucket policy (S3 answers 405 Method Not Allowed)");
+    }
+    if same(service, b"sqs") {
+        // "Cross-account permissions don't apply to the following actions" (Amazon SQS Developer
+        // Guide, "Limitations of Amazon SQS custom policies").
+        return matches!(
+            action,
+            "sqs:addpermission"
+                | "sqs:cancelmessagemovetask"
+                | "sqs:createqueue"
+                | "sqs:deletequeue"
+                | "sqs:listmessagemovetasks"
+                | "sqs:listqueues"
+                | "sqs:listqueuetags"
+                | "sqs:removepermission"
+                | "sqs:setqueueattributes"
+                | "sqs:startmessagemovetask"
+                | "sqs:tagqueue"
+                | "sqs:untagqueue"
+        )
+        .then_some("Amazon SQS does not grant this action to other accounts, whatever the queue policy says");
+    }
+    None
+}
+
 /// Whether the bucket owner's root user asks to read, replace or delete the bucket policy, which
 /// the bucket policy cannot deny it: "the root principal of the bucket owner account can perform
 /// the GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions, even if their bucket
@@ -896,6 +934,9 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         _ => true,
     };
     let needs_rp = special && requires_resource_policy(req.action_lower(), q);
+    if !same_account && never_across_accounts(req).is_some() {
+        return Outcome::new(Decision::ImplicitDeny, None, None);
+    }
     match req.caller() {
         // Callers without identity policies get access only from the resource policy.
         Caller::Anonymous | Caller::Service(_) | Caller::Federated(_) => {

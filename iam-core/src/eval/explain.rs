@@ -582,6 +582,14 @@ pub(crate) fn evaluate(set: &PolicySet, req: &Request, trace: bool) -> Evaluatio
         unevaluable,
         resources,
         trace: trace.then_some(rec.statements),
-        refused: engine::refused_for_caller(req).filter(|_| !outcome.is_allowed()),
+        // An implicit Deny that no layer gave: AWS refuses the caller or, across accounts, the
+        // action (`decide_resource`).
+        refused: engine::refused_for_caller(req)
+            .or_else(|| {
+                (outcome.blocked_by().is_none())
+                    .then(|| engine::never_across_accounts(req))
+                    .flatten()
+            })
+            .filter(|_| !outcome.is_allowed()),
     }
 }
