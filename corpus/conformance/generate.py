@@ -556,6 +556,8 @@ def flow_cases():
     # refused by AWS, and undecidable here (a Deny denies), never "no one".
     out.append(case("an RCP Deny without Principal denies (fail closed)",
                     {"identity": [policy(allow())], "rcps": [[policy({"Effect": "Deny", "Action": "s3:*", "Resource": "*"})]]}, req, EDENY, decisive=[("rcp[0]", 0, 0)]))
+    out.append(case("an RCP Deny with an empty Principal object denies (fail closed)",
+                    {"identity": [policy(allow())], "rcps": [[policy({"Effect": "Deny", "Principal": {}, "Action": "s3:*", "Resource": "*"})]]}, req, EDENY, decisive=[("rcp[0]", 0, 0)]))
     out.append(case("a resource-policy Allow without Principal does not allow",
                     {"resource": policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})},
                     dict(req, principal="anonymous"), IDENY))

@@ -499,6 +499,15 @@ impl Checker<'_> {
         };
         let open = |field: &str| field.contains(['*', '?', '$']);
         for (text, id) in resource.entries() {
+            // A variable before the fifth colon is VARIABLE_UNSUPPORTED_IN_ELEMENT's; its key's
+            // own colon would shift the fields here.
+            let head_has_variable = crate::arn::field_colons(text)
+                .nth(3)
+                .and_then(|colon| text.get(..colon))
+                .is_some_and(|head| head.contains("${"));
+            if head_has_variable {
+                continue;
+            }
             let Some(arn) = crate::arn::ArnParts::parse(text) else {
                 continue; // `*`, or INVALID_ARN already
             };
@@ -528,9 +537,9 @@ impl Checker<'_> {
             if fields.region_never && !region.is_empty() && !open(region) {
                 self.push(
                     Code::ArnRegionNotAllowed,
-                    Severity::Error,
+                    Severity::Warning,
                     self.policy.location(id),
-                    format!("`{service}` ARNs have no region, so `{text}` matches no AWS resource"),
+                    format!("`{service}` ARNs have no region in the action catalog's formats, so `{text}` likely matches no AWS resource"),
                     &format!(
                         "leave the region empty: `arn:{partition}:{service}::{account}:{rest}`"
                     ),
@@ -539,9 +548,9 @@ impl Checker<'_> {
             if fields.region_always && region.is_empty() {
                 self.push(
                     Code::MissingArnRegion,
-                    Severity::Error,
+                    Severity::Warning,
                     self.policy.location(id),
-                    format!("`{service}` ARNs always name a region, so `{text}` (with none) matches no AWS resource"),
+                    format!("`{service}` ARNs always name a region in the action catalog's formats, so `{text}` (with none) likely matches no AWS resource"),
                     &format!("name the region, or `*` for any: `arn:{partition}:{service}:*:{account}:{rest}`"),
                 );
             }
@@ -551,10 +560,10 @@ impl Checker<'_> {
             if fields.account_never {
                 self.push(
                     Code::ArnAccountNotAllowed,
-                    Severity::Error,
+                    Severity::Warning,
                     self.policy.location(id),
                     format!(
-                        "`{service}` ARNs have no account, so `{text}` matches no AWS resource"
+                        "`{service}` ARNs have no account in the action catalog's formats, so `{text}` likely matches no AWS resource"
                     ),
                     &format!(
                         "leave the account empty: `arn:{partition}:{service}:{region}::{rest}`"
@@ -753,7 +762,7 @@ impl Checker<'_> {
                         },
                         self.policy.location(v.id()),
                         format!("`{text}` is not {what}, as `{op}` needs"),
-                        "the engine cannot compare it, so the condition is undecidable whatever the request: an Allow with it does not allow and a Deny with it denies",
+                        "the engine cannot compare it, so the condition is undecidable whatever the request: an Allow with it does not allow, and a Deny with it denies unless another part of the statement rules the request out",
                     );
                 }
             }

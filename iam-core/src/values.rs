@@ -66,7 +66,6 @@ pub fn parse_base64(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(text).ok()
 }
 
-/// Reads a `Date…` value: an epoch time in seconds (digits only), or one of the W3C profiles of
 /// Whole seconds since the epoch for a clock reading in seconds (`Date.now() / 1000`,
 /// `time.time()`): the second the instant falls in (rounded down, so `-0.5` is `-1`), for
 /// instants ISO 8601 can write (years 0000 to 9999), which is what `aws:CurrentTime` is written
@@ -80,6 +79,7 @@ pub fn epoch_seconds(seconds: f64) -> Option<i64> {
     (FIRST..=LAST).contains(&whole).then_some(whole as i64)
 }
 
+/// Reads a `Date…` value: an epoch time in seconds (digits only), or one of the W3C profiles of
 /// ISO 8601 that AWS documents: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s…]]TZD`
 /// where TZD is `Z`, `±hh:mm`, `±hhmm` or `±hh` (absent means UTC). Partial dates mean their first
 /// instant. `T` may be lower-case. A bare `YYYY` is read as epoch seconds, as IAM reads it.

@@ -535,7 +535,6 @@ pub struct Request {
 /// Whole seconds since the epoch: `now` rounded down (`values::epoch_seconds`), or the clock's.
 fn epoch_seconds(py: Python<'_>, now: Option<f64>) -> PyResult<i64> {
     match now {
-        // Within ±1e17 the conversion is exact in its integer part and cannot saturate.
         // The core's rule, which the WebAssembly package applies too: rounded down, within the
         // years ISO 8601 writes.
         Some(t) => iam_core::values::epoch_seconds(t).ok_or_else(|| {

@@ -283,6 +283,17 @@ pub fn expand(#[wasm_bindgen(unchecked_param_type = "string")] pattern: JsValue)
     to_js(&list)
 }
 
+/// A caller's `now`: absent (`undefined`, `null`) or a number. Anything else is refused rather than
+/// converted (the glue would make `""` and `[]` 0, `"100"` 100).
+fn now_arg(now: &JsValue) -> Result<Option<f64>, JsValue> {
+    if now.is_undefined() || now.is_null() {
+        return Ok(None);
+    }
+    now.as_f64()
+        .map(Some)
+        .ok_or_else(|| argument_failure("`now` must be a number of seconds since the epoch"))
+}
+
 /// Whole seconds since the epoch for `aws:CurrentTime` when a request gives none: the caller's
 /// `now`, read by the core's rule (`values::epoch_seconds`, as in Python), or the JS clock's.
 fn now_seconds(now: Option<f64>) -> Result<i64, JsValue> {
@@ -353,7 +364,7 @@ thread_local! {
 /// reports problems with their location. With `keys` (the JS `Map` made by [`PolicySet`] from
 /// its [`relevant_context_keys`](iam_core::eval::PolicySet::relevant_context_keys); or `null`),
 /// the fast path leaves out context keys no decision of that set depends on.
-fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<Request, JsValue> {
+fn read_request(request: &JsValue, keys: &JsValue, now: &JsValue) -> Result<Request, JsValue> {
     with_request(request, keys, now, Request::clone)
 }
 
@@ -362,12 +373,12 @@ fn read_request(request: &JsValue, keys: &JsValue, now: Option<f64>) -> Result<R
 fn with_request<T>(
     request: &JsValue,
     keys: &JsValue,
-    now: Option<f64>,
+    now: &JsValue,
     f: impl FnOnce(&Request) -> T,
 ) -> Result<T, JsValue> {
     // NaN, which the glue's number conversion makes of a non-number (`"soon"`, `{}`), is refused
     // here too.
-    let now = now_seconds(now)?;
+    let now = now_seconds(now_arg(now)?)?;
     let mut f = Some(f);
     // Any value goes to the fast path first (it answers "JSON path" for JSON text at once):
     // asking JS whether the value is a string would cost a call of its own.
@@ -616,9 +627,9 @@ impl PreparedRequest {
     #[wasm_bindgen(unchecked_return_type = "{ ok: true; request: PreparedRequest } | Failure")]
     pub fn read(
         #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
-        now: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] now: JsValue,
     ) -> JsValue {
-        match read_request(&request, &JsValue::NULL, now) {
+        match read_request(&request, &JsValue::NULL, &now) {
             Ok(inner) => {
                 let out = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&out, &"ok".into(), &JsValue::TRUE);
@@ -691,13 +702,19 @@ impl PolicySet {
     pub fn evaluate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
-        trace: Option<bool>,
-        now: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] trace: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] now: JsValue,
     ) -> JsValue {
-        let evaluated = with_request(&request, &self.keys, now, |r| {
+        // Absent, or a boolean (the glue would take any truthy value as `true`).
+        let trace = match (trace.is_undefined() || trace.is_null(), trace.as_bool()) {
+            (true, _) => false,
+            (false, Some(t)) => t,
+            (false, None) => return argument_failure("`trace` must be a boolean"),
+        };
+        let evaluated = with_request(&request, &self.keys, &now, |r| {
             to_js(&Evaluated {
                 ok: true,
-                result: &self.inner.evaluate(r, trace.unwrap_or(false)),
+                result: &self.inner.evaluate(r, trace),
             })
         });
         evaluated.unwrap_or_else(|e| e)
@@ -711,14 +728,14 @@ impl PolicySet {
     pub fn evaluate_many(
         &self,
         #[wasm_bindgen(unchecked_param_type = "(RequestInput | string)[]")] requests: JsValue,
-        now: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] now: JsValue,
     ) -> JsValue {
         if !js_sys::Array::is_array(&requests) {
             return argument_failure("`requests` must be an array of requests");
         }
         js_sys::Array::from(&requests)
             .iter()
-            .map(|r| self.evaluate(r, Some(false), now))
+            .map(|r| self.evaluate(r, JsValue::FALSE, now.clone()))
             .collect::<js_sys::Array>()
             .into()
     }
@@ -729,9 +746,9 @@ impl PolicySet {
     pub fn decide(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
-        now: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] now: JsValue,
     ) -> JsValue {
-        with_request(&request, &self.keys, now, |r| {
+        with_request(&request, &self.keys, &now, |r| {
             decision_js(self.inner.decide(r).decision())
         })
         .unwrap_or_else(|e| e)
@@ -772,8 +789,8 @@ impl PolicySet {
 pub fn evaluate(
     #[wasm_bindgen(unchecked_param_type = "Policies | string")] policies: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RequestInput | string")] request: JsValue,
-    trace: Option<bool>,
-    now: Option<f64>,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] trace: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "number | null")] now: JsValue,
 ) -> JsValue {
     let text = match json_text(&policies, "the policies") {
         Ok(t) => t,

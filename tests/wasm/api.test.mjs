@@ -80,12 +80,15 @@ test("arguments of the wrong type are returned as failures, never a trap or a th
   const set = w.PolicySet.compile({ identity: [allowGet] }).set;
   const req = { principal: alice, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/k" };
   // Out of the years ISO 8601 writes (which Python refuses too, by the same core rule).
-  for (const now of [NaN, Infinity, "soon", {}, 1e300, -1e13]) {
+  // Not a number: refused, not converted (the glue would make "" and [] 0, "100" 100).
+  for (const now of [NaN, Infinity, "soon", {}, 1e300, -1e13, "", [], "100", true]) {
     invalid(set.decide(req, now), `decide now=${String(now)}`);
     invalid(set.evaluate(req, false, now), `evaluate now=${String(now)}`);
     invalid(w.PreparedRequest.read(req, now), `read now=${String(now)}`);
   }
   assert.equal(set.decide(req, 1.8e9), "allow");
+  for (const bad of ["yes", 1, {}]) invalid(set.evaluate(req, bad), `evaluate trace=${String(bad)}`);
+  assert.equal(set.evaluate(req).ok, true);
   for (const bad of [new Set([req]), { 0: req }, "ab", undefined, null]) {
     invalid(set.evaluateMany(bad), `evaluateMany(${String(bad)})`);
   }

@@ -17,6 +17,8 @@ export function demo(policyText: string): string[] {
     const request: iam.RequestInput = { principal: "arn:aws:iam::111122223333:user/alice", action: "s3:GetObject" };
     const d: iam.Decision | iam.Failure = compiled.set.decide(request);
     const r = compiled.set.evaluate(request, true);
+    const plain = compiled.set.evaluate(request); // trace and now are optional
+    if (plain.ok) lines.push(plain.result.decision);
     if (r.ok) lines.push(r.result.decision);
     if (typeof d === "string") lines.push(d);
     const many = compiled.set.evaluateMany([request]);

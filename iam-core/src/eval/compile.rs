@@ -458,7 +458,7 @@ fn compile_statement(s: &Statement<'_>, side: Side, vars: bool) -> CompiledState
                 p.entries()
                     .into_iter()
                     .map(|(kind, text, _)| compile_principal(kind, text))
-                    .collect(),
+                    .collect::<Vec<_>>(),
             ),
         ),
         None => (false, None),
@@ -490,6 +490,13 @@ fn compile_statement(s: &Statement<'_>, side: Side, vars: bool) -> CompiledState
             }
         })
         .collect();
+    // `"Principal": {}` names no one: in a resource-side policy, read as a missing principal
+    // (a policy AWS refuses), so that a Deny with it fails closed. (`"NotPrincipal": {}`
+    // excludes no one: every caller.)
+    let principals = match principals {
+        Some(p) if p.is_empty() && !not_principal && matches!(side, Side::Resource) => None,
+        other => other,
+    };
     let unevaluable = match side {
         Side::Identity if resources.is_none() => {
             Some("the statement has no `Resource`, which AWS requires here (it refuses the policy)")

@@ -79,7 +79,8 @@ impl Serialize for Effect {
 #[serde(rename_all = "camelCase")]
 pub struct LayerVerdict {
     layer: Layer,
-    /// An Allow statement applied (for every resource).
+    /// An Allow statement applied (for every resource). Always for an RCP level, which holds
+    /// `RCPFullAWSAccess` whether or not it was given.
     allowed: bool,
     /// A Deny statement applied (for some resource).
     denied: bool,
@@ -90,7 +91,7 @@ impl LayerVerdict {
     pub fn layer(&self) -> Layer {
         self.layer
     }
-    /// Whether an Allow statement of the layer applied to every resource.
+    /// Whether an Allow statement of the layer applied to every resource (always for an RCP level).
     pub fn allowed(&self) -> bool {
         self.allowed
     }
@@ -510,7 +511,8 @@ pub(crate) fn evaluate(set: &PolicySet, req: &Request, trace: bool) -> Evaluatio
         };
         for l in set.layers() {
             let (a, d) = one.current.get(&l).copied().unwrap_or_default();
-            if !a && applies(l) {
+            // RCP levels always allow: `RCPFullAWSAccess` is attached to each (engine::decide_resource).
+            if !a && applies(l) && !matches!(l, Layer::Rcp(_)) {
                 layer_allowed.insert(l, false);
             }
             if d {

@@ -7,8 +7,8 @@
 //!   (UNSUPPORTED_SPACE_IN_VARIABLE);
 //! - a variable where AWS does not read one: in `Principal`, or before the fifth colon of a
 //!   `Resource` ARN (VARIABLE_UNSUPPORTED_IN_ELEMENT; one in `Action` is INVALID_ACTION already);
-//! - a variable in the value of an operator that takes none: numbers, dates, IP ranges, binary
-//!   (INVALID_VARIABLE_FOR_OPERATOR).
+//! - a variable in the value of an operator that takes none: numbers, dates, IP ranges, binary,
+//!   `Null` (INVALID_VARIABLE_FOR_OPERATOR).
 //!
 //! Under the legacy `2008-10-17` version (or none) every `${…}` is literal: MISSING_VERSION and
 //! LEGACY_VERSION say so once, and these checks stay quiet.
@@ -107,13 +107,13 @@ impl Checker<'_> {
                 let text = v.as_str();
                 if reads {
                     self.forms(text, v.id());
-                } else if family != OperatorFamily::Null && has_variable(text) {
+                } else if has_variable(text) {
                     self.push(
                         Code::InvalidVariableForOperator,
                         Severity::Error,
                         self.policy.location(v.id()),
-                        format!("`{text}`: `{}` does not read policy variables, and the text is not a value it can compare, so the condition is undecidable (an Allow with it does not allow, a Deny with it denies)", cond.operator()),
-                        "policy variables work with String, ARN and Bool operators only",
+                        format!("`{text}`: `{}` does not read policy variables, and the text is not a value it can compare, so the condition is undecidable: an Allow with it does not allow, and a Deny with it denies unless another part of the statement rules the request out", cond.operator()),
+                        "policy variables work with String, ARN and Bool operators only (not Numeric, Date, IP address, Binary or Null)",
                     );
                 }
             }
