@@ -348,7 +348,15 @@ impl Policy {
     fn parse(py: Python<'_>, source: &Bound<'_, PyAny>, policy_type: &str) -> PyResult<Policy> {
         let ty = self::policy_type(py, policy_type)?;
         let parsed = if let Ok(s) = source.downcast::<PyString>() {
-            iam_core::Policy::parse(&s.to_cow()?)
+            match s.to_cow() {
+                Ok(text) => iam_core::Policy::parse(&text),
+                // A lone surrogate is not Unicode: its bytes (kept with `surrogatepass`) are not
+                // UTF-8 either, and the core's reader reports INVALID_ENCODING where it is.
+                Err(_) => {
+                    let bytes = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
+                    iam_core::Policy::parse_bytes(bytes.downcast::<PyBytes>()?.as_bytes())
+                }
+            }
         } else if let Ok(b) = source.downcast::<PyBytes>() {
             iam_core::Policy::parse_bytes(b.as_bytes())
         } else {

@@ -54,6 +54,14 @@ def test_parse_errors_are_typed_and_located():
         Policy.parse(42)  # type: ignore[arg-type]
 
 
+def test_a_lone_surrogate_is_a_located_encoding_error():
+    with pytest.raises(ParseError) as e:
+        Policy.parse('{"Version": "2012-10-17", "Statement": [{"Sid": "\ud800", "Effect": "Allow", "Action": "*", "Resource": "*"}]}')
+    d = e.value.diagnostics[0]
+    assert d.code == "INVALID_ENCODING"
+    assert d.line == 1 and d.column > 40
+
+
 def test_request_errors_are_typed():
     with pytest.raises(RequestError) as e:
         Request("bob", "s3:GetObject")
