@@ -376,8 +376,7 @@ fn with_request<T>(
     now: &JsValue,
     f: impl FnOnce(&Request) -> T,
 ) -> Result<T, JsValue> {
-    // NaN, which the glue's number conversion makes of a non-number (`"soon"`, `{}`), is refused
-    // here too.
+    // A `now` that is not a number, or out of range, is refused before the request is read.
     let now = now_seconds(now_arg(now)?)?;
     let mut f = Some(f);
     // Any value goes to the fast path first (it answers "JSON path" for JSON text at once):
