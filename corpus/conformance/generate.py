@@ -42,8 +42,11 @@ def deny(action="*", resource="*", **extra):
 ALLOW_ALL = policy(allow())
 
 
-def case(name, policies, request, decision, decisive=None, blocked_by=None, source=None, missing=None):
+def case(name, policies, request, decision, decisive=None, blocked_by=None, source=None, missing=None, refused=None):
     c = {"name": name, "policies": policies, "request": request, "expect": {"decision": decision}}
+    if refused is not None:
+        # A word the explanation's `refused` reason must contain, or "" for none at all.
+        c["expect"]["refusedMentions"] = refused
     if decisive is not None:
         c["expect"]["decisive"] = [{"layer": l, "policy": p, "statement": s} for (l, p, s) in decisive]
     if blocked_by is not None:
@@ -602,18 +605,23 @@ def flow_cases():
     lockout = {"resource": policy({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*"]})}
     owner_root = dict(req, principal=f"arn:aws:iam::{A}:root", resource="arn:aws:s3:::bkt", resourceAccount=A)
     out.append(case("a bucket policy cannot deny its owner's root user DeleteBucketPolicy", lockout, dict(owner_root, action="s3:DeleteBucketPolicy"), ALLOW))
-    out.append(case("a bucket policy still denies its owner's root user other actions", lockout, dict(owner_root, action="s3:GetObject", resource="arn:aws:s3:::bkt/k"), EDENY))
+    out.append(case("a bucket policy still denies its owner's root user other actions", lockout, dict(owner_root, action="s3:GetObject", resource="arn:aws:s3:::bkt/k"), EDENY, refused=""))
     out.append(case("a bucket policy still denies another account's root user PutBucketPolicy", lockout, dict(owner_root, principal=f"arn:aws:iam::{B}:root", action="s3:PutBucketPolicy"), EDENY))
     # Actions AWS never allows across accounts, whatever the policies grant.
     eve = f"arn:aws:iam::{B}:user/eve"
     open_bucket = {"resource": policy({"Effect": "Allow", "Principal": {"AWS": B}, "Action": "s3:*", "Resource": ["arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*"]}), "identity": [policy(allow())]}
     out.append(case("another account cannot replace a bucket policy, even when granted (S3 answers 405)", open_bucket,
-                    dict(req, principal=eve, action="s3:PutBucketPolicy", resource="arn:aws:s3:::bkt", resourceAccount=A), IDENY))
+                    dict(req, principal=eve, action="s3:PutBucketPolicy", resource="arn:aws:s3:::bkt", resourceAccount=A), IDENY, refused="405"))
     out.append(case("another account granted s3:* can read objects", open_bucket,
-                    dict(req, principal=eve, action="s3:GetObject", resource="arn:aws:s3:::bkt/k", resourceAccount=A), ALLOW))
+                    dict(req, principal=eve, action="s3:GetObject", resource="arn:aws:s3:::bkt/k", resourceAccount=A), ALLOW, refused=""))
     open_queue = {"resource": policy({"Effect": "Allow", "Principal": {"AWS": B}, "Action": "sqs:*", "Resource": f"arn:aws:sqs:us-east-1:{A}:q"}), "identity": [policy(allow())]}
     out.append(case("SQS does not grant SetQueueAttributes to another account", open_queue,
-                    dict(req, principal=eve, action="sqs:SetQueueAttributes", resource=f"arn:aws:sqs:us-east-1:{A}:q"), IDENY))
+                    dict(req, principal=eve, action="sqs:SetQueueAttributes", resource=f"arn:aws:sqs:us-east-1:{A}:q"), IDENY, refused="SQS"))
+    public_bucket = {"resource": policy({"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*"]})}
+    out.append(case("an anonymous caller cannot replace a bucket policy, even when granted", public_bucket,
+                    dict(req, principal="anonymous", action="s3:PutBucketPolicy", resource="arn:aws:s3:::bkt", resourceAccount=A), IDENY, refused="405"))
+    out.append(case("an anonymous caller granted s3:* can read objects", public_bucket,
+                    dict(req, principal="anonymous", action="s3:GetObject", resource="arn:aws:s3:::bkt/k", resourceAccount=A), ALLOW))
     out.append(case("SQS grants SendMessage to another account", open_queue,
                     dict(req, principal=eve, action="sqs:SendMessage", resource=f"arn:aws:sqs:us-east-1:{A}:q"), ALLOW))
     out.append(case("an SCP still denies the owner's root user DeleteBucketPolicy",

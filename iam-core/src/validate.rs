@@ -502,7 +502,7 @@ impl Checker<'_> {
             // A variable before the fifth colon is VARIABLE_UNSUPPORTED_IN_ELEMENT's; its key's
             // own colon would shift the fields here.
             let head_has_variable = crate::arn::field_colons(text)
-                .nth(3)
+                .nth(4)
                 .and_then(|colon| text.get(..colon))
                 .is_some_and(|head| head.contains("${"));
             if head_has_variable {

@@ -111,6 +111,19 @@ fn conformance_corpus() {
                     failures.push(format!("{name}: decisive {got:?}, want {want:?}"));
                 }
             }
+            if let Some(word) = expect.get("refusedMentions").and_then(|w| w.as_str()) {
+                let ok = match (result.refused(), word) {
+                    (None, "") => true,
+                    (Some(r), w) => !w.is_empty() && r.contains(w),
+                    (None, _) => false,
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{name}: refused {:?}, want one mentioning {word:?}",
+                        result.refused()
+                    ));
+                }
+            }
             if let Some(b) = expect.get("blockedBy") {
                 let got = result.blocked_by().map(|l| l.to_string());
                 if got.as_deref() != b.as_str() {
@@ -181,4 +194,30 @@ fn policies_given_as_json_text_are_located_in_their_own_text() {
         d.location().path()
     );
     assert_eq!(d.location().line(), 2);
+}
+
+#[test]
+fn an_rcp_level_of_denies_reports_its_implied_allow() {
+    // RCPFullAWSAccess is attached to every RCP level: a level given with only Denies allows
+    // what they leave, and the explanation says so (`allowed`), while reporting its Deny.
+    let text = r#"{"policies": {
+        "identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}],
+        "rcps": [[{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*"}]}]]},
+      "requests": [
+        {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::bkt/k"},
+        {"principal": "arn:aws:iam::111122223333:user/alice", "action": "sqs:SendMessage", "resource": "arn:aws:sqs:us-east-1:111122223333:q"}]}"#;
+    let sim = Simulation::parse(text).unwrap();
+    let results = sim.run(None, false);
+    let rcp = |i: usize| {
+        results[i]
+            .layers()
+            .iter()
+            .find(|l| l.layer().to_string() == "rcp[0]")
+            .map(|l| (l.allowed(), l.denied()))
+            .unwrap()
+    };
+    assert!(results[0].allowed());
+    assert_eq!(rcp(0), (true, false));
+    assert_eq!(results[1].decision(), Decision::ExplicitDeny);
+    assert_eq!(rcp(1), (true, true));
 }

@@ -61,6 +61,9 @@ def test_case(file, case):
         got = sorted((d["layer"], d["policyIndex"], d["statementIndex"]) for d in result.decisive)
         want = sorted((d["layer"], d["policy"], d["statement"]) for d in expect["decisive"])
         assert got == want
+    if "refusedMentions" in expect:
+        word = expect["refusedMentions"]
+        assert (result.refused is None) if word == "" else (word in (result.refused or ""))
     if "blockedBy" in expect:
         assert result.blocked_by == expect["blockedBy"]
     if "missingContextKeys" in expect:

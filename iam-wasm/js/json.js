@@ -54,7 +54,7 @@ export function iamJsonText(value, what) {
     const at = loneSurrogate(value);
     if (at < 0) return value;
     return {
-      message: `${what} has a lone UTF-16 surrogate at code unit ${at}, which is not Unicode text`,
+      message: `${what}: a lone UTF-16 surrogate at code unit ${at}, which is not Unicode text`,
     };
   }
   let bad = null;
@@ -73,7 +73,7 @@ export function iamJsonText(value, what) {
         (v !== null && t === "object" && !Array.isArray(v) && !plain(v));
       if (lost) {
         const at = key === "" ? "" : ` at \`${key}\``;
-        bad = `${what} has ${describe(v)}${at}, which JSON cannot hold: use plain objects, arrays, strings, finite numbers and booleans`;
+        bad = `${what}: ${describe(v)}${at}, which JSON cannot hold: use plain objects, arrays, strings, finite numbers and booleans`;
         return undefined;
       }
       return v;

@@ -28,6 +28,7 @@ def normalise(result):
     return {
         "decision": result["decision"],
         "blockedBy": result.get("blockedBy"),
+        "refused": result.get("refused"),
         "decisive": sorted([d["layer"], d["policyIndex"], d["statementIndex"]] for d in result["decisive"]),
         "missingContextKeys": result["missingContextKeys"],
         "unevaluable": sorted([u["statement"]["layer"], u["statement"]["statementIndex"]] for u in result["unevaluable"]),

@@ -818,8 +818,10 @@ fn merge_identity(into: &mut PolicyFacts, idx: &mut Option<u16>, p: PolicyFacts,
 /// Evaluates every layer for one resource and decides.
 pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: &mut O) -> Outcome {
     let req = q.req;
-    // Every action the flow treats specially (below and in `requires_resource_policy`) is one
-    // of IAM, STS or KMS: other actions skip those checks.
+    // The caller-specific rules below (`always_allowed`, `refused_for_caller`,
+    // `requires_resource_policy`) concern IAM, STS and KMS actions only: other actions skip
+    // them. (S3 and SQS actions have rules of their own, which run only with a resource policy
+    // or across accounts.)
     let special = special_service(req);
     if special {
         let signed = req.caller().is_iam_identity() || matches!(req.caller(), Caller::Root { .. });
@@ -934,7 +936,10 @@ pub(crate) fn decide_resource<O: Observer>(set: &PolicySet, q: &Query<'_>, obs: 
         _ => true,
     };
     let needs_rp = special && requires_resource_policy(req.action_lower(), q);
-    if !same_account && never_across_accounts(req).is_some() {
+    // Callers without an account (anonymous, service principals) belong to no resource's
+    // account either.
+    let foreign = !same_account || req.caller_account().is_none();
+    if foreign && never_across_accounts(req).is_some() {
         return Outcome::new(Decision::ImplicitDeny, None, None);
     }
     match req.caller() {
