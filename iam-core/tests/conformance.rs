@@ -221,3 +221,20 @@ fn an_rcp_level_of_denies_reports_its_implied_allow() {
     assert_eq!(results[1].decision(), Decision::ExplicitDeny);
     assert_eq!(rcp(1), (true, true));
 }
+
+#[test]
+fn one_context_key_in_two_letter_cases_is_refused() {
+    // Keys are case-insensitive: one of the two values would be lost without a word.
+    let text = r#"{"policies": {}, "requests": [{"principal": "arn:aws:iam::111122223333:user/alice",
+        "action": "s3:GetObject", "context": {"aws:SourceIp": "203.0.113.1", "AWS:SOURCEIP": "198.51.100.1"}}]}"#;
+    let err = Simulation::parse(text).unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert!(
+        d.message().contains("another letter case"),
+        "{}",
+        d.message()
+    );
+    assert_eq!(d.location().path(), "/requests/0/context/AWS:SOURCEIP");
+    let fine = text.replace("AWS:SOURCEIP", "aws:SourceVpc");
+    assert!(Simulation::parse(&fine).is_ok());
+}

@@ -754,7 +754,13 @@ impl Request {
                 let key = text(&k)?;
                 let value = context_value(&v)
                     .map_err(|e| request_error(py, &format!("context.{key}"), &e.to_string()))?;
-                r.set_context(&key, value);
+                if r.set_context(&key, value) {
+                    return Err(request_error(
+                        py,
+                        &format!("context.{key}"),
+                        "repeats an earlier key in another letter case: keys are case-insensitive, so a request carries one value per key",
+                    ));
+                }
             }
         }
         if let Some(x) = a.resource_account {

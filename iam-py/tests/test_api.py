@@ -247,6 +247,8 @@ def test_request_arguments_are_converted_and_kept():
         ({"resource": {"arn:aws:s3:::a": 1}}, "resource"),  # not its keys
         ({"resource": {"arn:aws:s3:::a"}}, "resource"),
         ({"context": {"s3:max-keys": float("nan")}}, "context.s3:max-keys"),
+        # One key in two letter cases: keys are case-insensitive, one value would be lost.
+        ({"context": {"aws:SourceIp": "203.0.113.1", "AWS:SOURCEIP": "198.51.100.1"}}, "context.AWS:SOURCEIP"),
     ]:
         args = {"principal": ALICE, "action": "s3:GetObject", **kwargs}
         with pytest.raises(RequestError) as e:

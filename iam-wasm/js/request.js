@@ -75,6 +75,21 @@ function wanted(keys, k) {
   return w;
 }
 
+/** Lengths of the context keys left out of the request being read (reused, as above). */
+const skippedLengths = [];
+
+/** Whether two keys of `context` that no decision reads are one key in two letter cases. */
+function skippedKeysRepeat(context, keys) {
+  const seen = new Set();
+  for (const k in context) {
+    if (context[k] === undefined || wanted(keys, k)) continue;
+    const lower = asciiLower(k);
+    if (seen.has(lower)) return true;
+    seen.add(lower);
+  }
+  return false;
+}
+
 /** The text of a context value JSON would write as a string, number or boolean; or null. */
 function scalar(v) {
   switch (typeof v) {
@@ -199,13 +214,22 @@ function flatten(req, keys) {
   const count = i;
   i = put(i, 0);
   let written = 0;
+  let skipped = 0;
+  let sameLength = false;
   if (context !== null) {
     for (const k in context) {
       const v = context[k];
       if (v === undefined) continue; // JSON.stringify leaves these out too
-      // Keys no decision of the set depends on are checked, then left out.
+      // Keys no decision of the set depends on are checked, then left out. (A key given twice
+      // in two letter cases is refused by the JSON path: iam-wasm sends the request there when
+      // it meets a repeat among the keys written. Among those left out, only keys of the same
+      // length can repeat; they are compared below when there are any.)
       const want = keys === null || wanted(keys, k);
       if (want === null) return null;
+      if (!want) {
+        for (let j = 0; j < skipped; j++) if (skippedLengths[j] === k.length) sameLength = true;
+        skippedLengths[skipped++] = k.length;
+      }
       if (Array.isArray(v)) {
         if (!want) {
           // Left out, but still read by the JSON path, which refuses lone surrogates (the key
@@ -248,6 +272,7 @@ function flatten(req, keys) {
       written++;
     }
   }
+  if (sameLength && skippedKeysRepeat(context, keys)) return null;
   if (count < head.length) head[count] = written;
   headNeed = i;
   return flat;

@@ -286,12 +286,16 @@ pub fn expand(#[wasm_bindgen(unchecked_param_type = "string")] pattern: JsValue)
 /// A caller's `now`: absent (`undefined`, `null`) or a number. Anything else is refused rather than
 /// converted (the glue would make `""` and `[]` 0, `"100"` 100).
 fn now_arg(now: &JsValue) -> Result<Option<f64>, JsValue> {
+    // A number first: each question is a call into JS, and a given `now` is the common case.
+    if let Some(n) = now.as_f64() {
+        return Ok(Some(n));
+    }
     if now.is_undefined() || now.is_null() {
         return Ok(None);
     }
-    now.as_f64()
-        .map(Some)
-        .ok_or_else(|| argument_failure("`now` must be a number of seconds since the epoch"))
+    Err(argument_failure(
+        "`now` must be a number of seconds since the epoch",
+    ))
 }
 
 /// Whole seconds since the epoch for `aws:CurrentTime` when a request gives none: the caller's
@@ -538,7 +542,10 @@ fn request_from_parts<'r>(
         let value = match p.int()? {
             -1 => {
                 let n = p.count()?;
-                req.set_context_text(key, p.text(n)?);
+                // A key given twice (in two letter cases): the JSON path reports it.
+                if req.set_context_text(key, p.text(n)?) {
+                    return None;
+                }
                 continue;
             }
             n => {
@@ -551,7 +558,9 @@ fn request_from_parts<'r>(
                 ContextValue::List(items)
             }
         };
-        req.set_context(key, value);
+        if req.set_context(key, value) {
+            return None;
+        }
     }
     // Every text read.
     (p.pos == text.len()).then_some(req)

@@ -125,6 +125,14 @@ test("what JSON would lose or change is a failure, not a different request", () 
   // The same request as an object is the core's located JSON error (JSON.stringify escapes it).
   const asObject = set.decide({ ...base, resource: "arn:aws:s3:::b/\ud800" });
   assert.equal(asObject.ok, false);
+  // One context key in two letter cases: AWS's keys are case-insensitive, so one of the values
+  // would be lost; refused with its location, whether a decision reads the key or not.
+  for (const ctx of [{ "aws:SourceIp": "203.0.113.7", "AWS:SOURCEIP": "198.51.100.1" }, { "x:y": "1", "X:Y": "2" }]) {
+    const r = set.decide({ ...base, context: ctx });
+    assert.equal(r.ok, false, JSON.stringify(ctx));
+    assert.match(r.errors[0].message, /another letter case/);
+    assert.match(r.errors[0].location.path, /^\/context\//);
+  }
   // A Date has toJSON: written as its ISO text, as documented.
   assert.equal(typeof set.decide({ ...base, context: { "aws:CurrentTime": new Date(0) } }), "string");
 });
@@ -346,6 +354,10 @@ test("unusual request objects answer exactly as their JSON text does", () => {
     { ...base, context: { "app:Team": ["a"] } },
     { ...base, context: { "app:Team": { nested: 1 } } },
     { ...base, context: { "unread:key": "x", "app:Team": "a" } },
+    // One key in two letter cases: refused by both paths, whether a decision reads it or not.
+    { ...base, context: { "unread:key": "x", "UNREAD:Key": "y", "app:Team": "a" } },
+    { ...base, context: { "UNREAD:Key": "x", "unread:key": "y", "app:Team": "a" } },
+    { ...base, context: { "APP:TEAM": "a", "app:team": "a" } },
     { ...base, context: { "unread:key": { bad: 1 }, "app:Team": "a" } },
     { ...base, action: "s3:PutObject", context: { "app:N": 9 } },
     { ...base, action: "s3:PutObject", context: { "app:N": 1e21 } },

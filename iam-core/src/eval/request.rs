@@ -494,31 +494,34 @@ impl Context {
         Context::default()
     }
 
-    /// Sets a key (replacing any value under the same key in any letter case).
-    pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
+    /// Sets a key (replacing any value under the same key in any letter case). Answers whether
+    /// it replaced one: the readers refuse a request that gives one key twice (`app:Team` and
+    /// `app:team`), which AWS, whose keys are case-insensitive, cannot receive.
+    pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) -> bool {
         let value = value.into();
-        self.insert_with(key, |_| value);
+        self.insert_with(key, |_| value)
     }
 
     /// Sets a key to one text value. After a [`clear`](Self::clear), a key that comes back in
     /// the same place with the same text keeps its value, and so the value's typed reading
     /// (an IP address, a date, …: no parsing again).
-    pub(crate) fn insert_text(&mut self, key: &str, text: &str) {
+    pub(crate) fn insert_text(&mut self, key: &str, text: &str) -> bool {
         self.insert_with(key, |before| match before {
             Some(v) if matches!(&*v, ContextValue::Single(s) if same(s.as_str(), text)) => {
                 std::mem::replace(v, ContextValue::List(Vec::new()))
             }
             _ => ContextValue::Single(Scalar::new(text)),
-        });
+        })
     }
 
     /// Sets a key to the value `value` makes, which is handed the value the key had in the
-    /// same place before the last `clear` when the key is the same.
+    /// same place before the last `clear` when the key is the same. Answers whether the key was
+    /// set already.
     fn insert_with(
         &mut self,
         key: &str,
         value: impl FnOnce(Option<&mut ContextValue>) -> ContextValue,
-    ) {
+    ) -> bool {
         if let Some(i) = self.position(key) {
             if let Some((span, v)) = self.entries.get_mut(i) {
                 // The same key in another letter case: the same length (ASCII case only), so the
@@ -529,7 +532,7 @@ impl Context {
                 }
                 *v = value(None);
             }
-            return;
+            return true;
         }
         let start = self.used;
         let span = KeySpan {
@@ -573,6 +576,7 @@ impl Context {
                     .collect(),
             );
         }
+        false
     }
 
     /// Where `key` (any letter case) is in `entries`.
@@ -908,15 +912,16 @@ impl Request {
 
     /// Sets a context value in place: [`context`](Self::context) for readers that build a
     /// request step by step.
-    pub fn set_context(&mut self, key: &str, value: impl Into<ContextValue>) {
-        self.context.insert(key, value);
+    /// Answers whether the key was set already, in any letter case (see [`Context::insert`]).
+    pub fn set_context(&mut self, key: &str, value: impl Into<ContextValue>) -> bool {
+        self.context.insert(key, value)
     }
 
     /// Sets a context key to one text value in place. On a [`refill`](Self::refill)ed request, a
     /// key that comes back in the same place with the same text keeps its value's typed reading
     /// (no parsing again); otherwise it is [`set_context`](Self::set_context).
-    pub fn set_context_text(&mut self, key: &str, text: &str) {
-        self.context.insert_text(key, text);
+    pub fn set_context_text(&mut self, key: &str, text: &str) -> bool {
+        self.context.insert_text(key, text)
     }
 
     /// Overrides the resource's account (otherwise read from the resource ARN; S3 ARNs have none,

@@ -428,7 +428,16 @@ pub(crate) fn read_request(
                         _ => scalar(cv).map(ContextValue::Single),
                     };
                     match value {
-                        Some(value) => req.set_context(key, value),
+                        Some(value) => {
+                            // (Exact repeats were refused by the JSON reader already.)
+                            if req.set_context(key, value) {
+                                errors.push(error(
+                                    doc,
+                                    k,
+                                    &format!("context key `{key}` repeats an earlier key in another letter case: keys are case-insensitive, so a request carries one value per key"),
+                                ));
+                            }
+                        }
                         None => errors.push(error(
                             doc,
                             cv,
