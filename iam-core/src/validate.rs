@@ -501,9 +501,8 @@ impl Checker<'_> {
         for (text, id) in resource.entries() {
             // A variable before the fifth colon is VARIABLE_UNSUPPORTED_IN_ELEMENT's; its key's
             // own colon would shift the fields here.
-            let head_has_variable = crate::arn::field_colons(text)
-                .nth(4)
-                .and_then(|colon| text.get(..colon))
+            let head_has_variable = variables::resource_part_start(text)
+                .and_then(|at| text.get(..at))
                 .is_some_and(|head| head.contains("${"));
             if head_has_variable {
                 continue;

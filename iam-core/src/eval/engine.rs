@@ -722,10 +722,7 @@ pub(crate) fn never_across_accounts(req: &Request) -> Option<&'static str> {
         // "If you have the correct permissions, but you're not using an identity that belongs to
         // the bucket owner's account, Amazon S3 returns a 405 Method Not Allowed error."
         // (S3 API Reference: GetBucketPolicy, PutBucketPolicy, DeleteBucketPolicy.)
-        return matches!(
-            action,
-            "s3:getbucketpolicy" | "s3:putbucketpolicy" | "s3:deletebucketpolicy"
-        )
+        return bucket_policy_action(action)
         .then_some("only the bucket owner's account can read, replace or delete a bucket policy (S3 answers 405 Method Not Allowed)");
     }
     if same(service, b"sqs") {
@@ -751,6 +748,14 @@ pub(crate) fn never_across_accounts(req: &Request) -> Option<&'static str> {
     None
 }
 
+/// Whether the (lower-cased) action reads, replaces or deletes an S3 bucket policy.
+fn bucket_policy_action(action_lower: &str) -> bool {
+    matches!(
+        action_lower,
+        "s3:getbucketpolicy" | "s3:putbucketpolicy" | "s3:deletebucketpolicy"
+    )
+}
+
 /// Whether the bucket owner's root user asks to read, replace or delete the bucket policy, which
 /// the bucket policy cannot deny it: "the root principal of the bucket owner account can perform
 /// the GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions, even if their bucket
@@ -761,11 +766,7 @@ fn owner_root_manages_bucket_policy(q: &Query<'_>) -> bool {
     if !matches!(req.caller(), Caller::Root { .. }) {
         return false;
     }
-    let action = req.action_lower().as_bytes();
-    let policy_action = same(action, b"s3:getbucketpolicy")
-        || same(action, b"s3:putbucketpolicy")
-        || same(action, b"s3:deletebucketpolicy");
-    policy_action
+    bucket_policy_action(req.action_lower())
         && matches!(
             (req.caller_account(), req.resource_account_of(q.arn_account())),
             (Some(a), Some(b)) if same(a.as_bytes(), b.as_bytes())

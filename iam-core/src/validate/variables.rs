@@ -61,8 +61,9 @@ pub(super) fn has_variable(text: &str) -> bool {
 }
 
 /// Where the resource part of an ARN starts: after the fifth colon, not counting colons inside
-/// `${…}` (the fields the evaluator splits, `crate::arn::field_colons`).
-fn resource_part_start(text: &str) -> Option<usize> {
+/// `${…}` (the fields the evaluator splits, `crate::arn::field_colons`). Also used by the ARN
+/// field checks, which leave entries with a variable there to this module.
+pub(super) fn resource_part_start(text: &str) -> Option<usize> {
     crate::arn::field_colons(text).nth(4).map(|colon| colon + 1)
 }
 
